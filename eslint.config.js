@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', 'test-output/**', 'bench/results/**', '**/*.d.ts'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', 'test-output/**', 'bench/results/**', '**/*.d.ts', 'packages/*/test/fixtures/repos/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

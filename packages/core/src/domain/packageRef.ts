@@ -23,16 +23,26 @@ export interface ResolvedPackage {
 }
 
 export const NPM_NAME_RULE =
-  "npm package names may contain lowercase letters, digits, '-', '.', '_' and '~', must start with a letter or digit, " +
-  'may have an @scope/ prefix, and are at most 214 characters';
+  "npm package names may contain lowercase letters, digits, '-', '.' and '_', must start with a letter or digit, " +
+  'may have an @scope/ prefix, are at most 214 characters and are not Node.js core module names';
 export const PYPI_NAME_RULE =
   "PyPI package names may contain letters, digits, '-', '.' and '_', must start and end with a letter or digit, " +
   'and are at most 200 characters';
 export const NPM_VERSION_RULE = 'npm versions are exact semver versions (1.2.3, 1.2.3-beta.1) or a dist-tag (latest, next)';
 export const PYPI_VERSION_RULE = 'PyPI versions are exact PEP 440 versions (1.2.3, 2.0.0rc1, 1.0.post2), optionally after ==';
 
-const NPM_PART = /^[a-z0-9][a-z0-9._~-]*$/;
+// npm's rules for new packages (validate-npm-package-name `validForNewPackages`): '~' and the other "special
+// characters" are only valid for old packages, so they are refused here.
+const NPM_PART = /^[a-z0-9][a-z0-9._-]*$/;
 const NPM_RESERVED = new Set(['node_modules', 'favicon.ico']);
+// Unscoped names npm refuses for new packages because they are Node.js core modules (Node 20's
+// `builtinModules` that fit NPM_PART). Kept here because core cannot import `node:module`.
+const NODE_CORE_MODULES = new Set([
+  'assert', 'async_hooks', 'buffer', 'child_process', 'cluster', 'console', 'constants', 'crypto', 'dgram',
+  'diagnostics_channel', 'dns', 'domain', 'events', 'fs', 'http', 'http2', 'https', 'inspector', 'module', 'net',
+  'os', 'path', 'perf_hooks', 'process', 'punycode', 'querystring', 'readline', 'repl', 'stream', 'string_decoder',
+  'sys', 'timers', 'tls', 'trace_events', 'tty', 'url', 'util', 'v8', 'vm', 'wasi', 'worker_threads', 'zlib',
+]);
 const SEMVER =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 const DIST_TAG = /^[a-z][a-z0-9._-]{0,63}$/;
@@ -64,6 +74,7 @@ export function parseNpmName(input: string): string {
   }
   if (!NPM_PART.test(name)) throw invalidName(input, NPM_NAME_RULE, 'bad characters or first character');
   if (scope === undefined && NPM_RESERVED.has(name)) throw invalidName(input, NPM_NAME_RULE, 'reserved name');
+  if (scope === undefined && NODE_CORE_MODULES.has(name)) throw invalidName(input, NPM_NAME_RULE, 'a Node.js core module name');
   return input;
 }
 
@@ -137,7 +148,12 @@ export function parseNpmSpec(spec: string): PackageRef {
 /** Parses `name==version` or `name` (pip requirement form, exact pins only). */
 export function parsePypiSpec(spec: string): PackageRef {
   const eq = spec.indexOf('==');
-  if (eq >= 0) return parsePackageRef({ runtime: 'python', name: spec.slice(0, eq), version: spec.slice(eq + 2) });
+  if (eq >= 0) {
+    const version = spec.slice(eq + 2);
+    // `name====1.0` would otherwise be read as `name==1.0` (parsePypiVersion strips one leading ==).
+    if (version.startsWith('=')) throw invalidVersion(version, PYPI_VERSION_RULE);
+    return parsePackageRef({ runtime: 'python', name: spec.slice(0, eq), version });
+  }
   return parsePackageRef({ runtime: 'python', name: spec });
 }
 

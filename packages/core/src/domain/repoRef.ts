@@ -19,9 +19,11 @@ export interface RepoRef {
 const ALLOWED =
   'a GitHub repository URL: https://github.com/{owner}/{repo}, optionally ending in .git or /tree/{ref}/{path}';
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-const REPO = /^[A-Za-z0-9._-]{1,100}$/;
+// No name, ref or path segment may start with '-': these reach git and CLI tools as arguments, where a leading
+// '-' reads as an option.
+const REPO = /^[A-Za-z0-9._][A-Za-z0-9._-]{0,99}$/;
 const REF = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,254}$/;
-const SEGMENT = /^[A-Za-z0-9_@+-][A-Za-z0-9._@+-]{0,254}$/;
+const SEGMENT = /^[A-Za-z0-9_@+][A-Za-z0-9._@+-]{0,254}$/;
 const PREFIX = 'https://github.com/';
 const MAX_URL_LENGTH = 2048;
 

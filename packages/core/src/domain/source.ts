@@ -1,9 +1,9 @@
 import { CatwalkError } from '../errors/index.js';
 import type { PackageRef } from './packageRef.js';
-import { parseNpmSpec, parsePypiSpec, parseNpmName, parsePypiName } from './packageRef.js';
+import { parseNpmSpec, parsePypiSpec, parseNpmName, parsePypiName, parseNpmVersion, parsePypiVersion } from './packageRef.js';
 import type { RepoRef } from './repoRef.js';
 import { parseRepoUrl } from './repoRef.js';
-import { hasControlCharacter, quoteForMessage } from './text.js';
+import { hasControlCharacter, hasInvisibleCharacter, quoteForMessage } from './text.js';
 
 /**
  * Where an MCP server comes from. One grammar everywhere (API, CLI, library):
@@ -37,11 +37,15 @@ function invalidSource(input: string, reason: string): CatwalkError {
 export function parseSource(input: string): Source {
   if (typeof input !== 'string' || input.trim().length === 0) throw invalidSource(String(input), 'empty');
   if (input.length > MAX_SOURCE_LENGTH) throw invalidSource(input, 'too long');
-  if (hasControlCharacter(input)) throw invalidSource(input, 'contains control characters');
+  // Anything shaped like a URL is judged by the repository URL rules, so URL tricks get `invalid_repo_url`.
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) {
     const repo = parseRepoUrl(input);
     return { kind: 'repo', repo, key: repo.key };
   }
+  if (hasControlCharacter(input)) throw invalidSource(input, 'contains control characters');
+  if (hasInvisibleCharacter(input)) throw invalidSource(input, 'contains invisible formatting characters');
+  if (input.trim() !== input) throw invalidSource(input, 'has leading or trailing whitespace');
+  if (/^(?:www\.)?github\.com\//i.test(input)) throw invalidSource(input, 'a GitHub URL must start with https://');
   if (input.startsWith('npm:')) {
     const pkg = parseNpmSpec(input.slice(4));
     return { kind: 'package', package: pkg, key: packageKey(pkg) };
@@ -57,25 +61,29 @@ export function parseSource(input: string): Source {
   return parseAutoSource(input);
 }
 
+function succeeds(parse: () => unknown): boolean {
+  try {
+    parse();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function parseAutoSource(input: string): Source {
   const at = input.lastIndexOf('@');
   const name = at > 0 ? input.slice(0, at) : input;
-  const version = at > 0 ? input.slice(at + 1) : undefined;
-  let validAsNpm = true;
-  let validAsPypi = !name.startsWith('@');
-  try {
-    parseNpmName(name);
-  } catch {
-    validAsNpm = false;
-  }
-  if (validAsPypi) {
-    try {
-      parsePypiName(name);
-    } catch {
-      validAsPypi = false;
-    }
-  }
+  const rawVersion = at > 0 ? input.slice(at + 1) : undefined;
+  const validAsNpm = succeeds(() => parseNpmName(name));
+  const validAsPypi = !name.startsWith('@') && succeeds(() => parsePypiName(name));
   if (!validAsNpm && !validAsPypi) parseNpmName(name); // throws invalid_package_name with the npm rule
+  // The version is checked too: it reaches the registries and, once resolved, a command line.
+  let version: string | undefined;
+  if (rawVersion !== undefined) {
+    if (validAsNpm && succeeds(() => parseNpmVersion(rawVersion))) version = rawVersion;
+    else if (validAsPypi && succeeds(() => parsePypiVersion(rawVersion))) version = parsePypiVersion(rawVersion);
+    else version = validAsNpm ? parseNpmVersion(rawVersion) : parsePypiVersion(rawVersion); // throws with the rule
+  }
   const key = `auto:${name}${version === undefined ? '' : `@${version}`}`;
   return version === undefined ? { kind: 'auto', name, key } : { kind: 'auto', name, version, key };
 }

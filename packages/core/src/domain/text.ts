@@ -27,8 +27,21 @@ export function hasControlCharacter(value: string): boolean {
   return /[\u0000-\u001f\u007f-\u009f]/.test(value);
 }
 
-/** Shows an untrusted value inside a message: quoted, truncated, control characters escaped. */
+/**
+ * Whether the string holds an invisible formatting character (zero-width space/joiners, bidi overrides, BOM,
+ * soft hyphen, line/paragraph separators): characters that make text read differently than it is.
+ */
+export function hasInvisibleCharacter(value: string): boolean {
+  return /[\p{Cf}\u2028\u2029]/u.test(value);
+}
+
+/**
+ * Shows an untrusted value inside a message: quoted, truncated, control characters escaped, and invisible
+ * formatting characters (bidi overrides, zero-width) escaped as \uXXXX so a message cannot be made to lie.
+ */
 export function quoteForMessage(value: string, max = 80): string {
   const shown = value.length > max ? `${value.slice(0, max)}…` : value;
-  return JSON.stringify(shown);
+  return JSON.stringify(shown).replace(/[\p{Cf}\u2028\u2029]/gu, (char) =>
+    Array.from({ length: char.length }, (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
+  );
 }
