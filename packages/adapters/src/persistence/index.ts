@@ -1,0 +1,15 @@
+export { openDatabase, runMigrations, embeddedDataDir, MIGRATIONS_TABLE } from './database.js';
+export type { Database, DatabaseConfig, EmbeddedDatabaseConfig, PostgresDatabaseConfig } from './database.js';
+export { startEmbeddedPostgres } from './embedded.js';
+export type { EmbeddedPostgres } from './embedded.js';
+export { translateDbError, isUnavailableError } from './errors.js';
+export { MIGRATIONS } from './migrations/index.js';
+export { ENTITIES } from './entities.js';
+export { TypeOrmDeploymentRepository, MAX_PAGE_SIZE } from './repositories/deploymentRepository.js';
+export { TypeOrmCredentialRepository } from './repositories/credentialRepository.js';
+export { TypeOrmEventLog } from './repositories/eventLog.js';
+export { TypeOrmUserRepository } from './repositories/userRepository.js';
+export { TypeOrmUnitOfWork, repositoriesFor } from './repositories/unitOfWork.js';
+export { TypeOrmAnalysisCache, DEFAULT_ANALYSIS_TTL_MS } from './repositories/analysisCache.js';
+export { persistenceModule, DatabaseToken } from './module.js';
+export type { PersistenceModuleOptions } from './module.js';
