@@ -1,0 +1,18 @@
+export { StaticAnalyzer, analyzeStatically, NOT_MCP_SERVER, formatFor } from './static/staticAnalyzer.js';
+export { isUserEnvName, looksSecret } from './static/env.js';
+export { CompositeAnalyzer, registryPackageValidator } from './composite.js';
+export type { PackageValidator, CompositeAnalyzerOptions } from './composite.js';
+export { ClaudeAnalyzer } from './llm/claudeAnalyzer.js';
+export type { ClaudeAnalyzerOptions } from './llm/claudeAnalyzer.js';
+export { ScriptedLlmProvider } from './llm/provider.js';
+export type { LlmProvider, LlmPrompt, LlmMessage } from './llm/provider.js';
+export { AnthropicProvider, anthropicToRequest, anthropicFromResponse, ANTHROPIC_VERSION, DEFAULT_ANTHROPIC_MODEL } from './llm/anthropic.js';
+export type { AnthropicOptions } from './llm/anthropic.js';
+export { OpenRouterProvider, openRouterToRequest, openRouterFromResponse, DEFAULT_OPENROUTER_MODEL } from './llm/openrouter.js';
+export type { OpenRouterOptions } from './llm/openrouter.js';
+export type { HttpRequestSpec } from './llm/http.js';
+export { condenseSnapshot, waterFill, CHARS_PER_TOKEN } from './llm/condense.js';
+export type { CondenseOptions, CondensedSnapshot } from './llm/condense.js';
+export { SYSTEM_PROMPT, fromAnswer, extractJson } from './llm/prompt.js';
+export { analysisModule, createAnalyzer, createLlmProvider, llmOptionsFromEnv } from './module.js';
+export type { AnalysisModuleOptions, LlmOptions } from './module.js';

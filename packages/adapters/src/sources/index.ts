@@ -1,0 +1,17 @@
+export { DEFAULT_SNAPSHOT_LIMITS, buildSnapshot, decodeText, isSafeRelativePath, relevance, resolveLimits, SkipList } from './snapshot.js';
+export type { Candidate, BuildSnapshotOptions } from './snapshot.js';
+export { translateHttpError } from './httpErrors.js';
+export { GitHubRepoSource } from './github.js';
+export type { GitHubSourceOptions } from './github.js';
+export { NpmTarballSource } from './npm.js';
+export type { NpmSourceOptions } from './npm.js';
+export { extractTarball } from './tarball.js';
+export type { TarballLimits, ExtractedTarball } from './tarball.js';
+export { PypiDescriptionSource } from './pypi.js';
+export type { PypiSourceOptions } from './pypi.js';
+export { LocalDirectorySource } from './local.js';
+export type { LocalSourceOptions } from './local.js';
+export { CompositeRepoSource, LOCAL_SOURCES_DISABLED } from './composite.js';
+export type { RepoSources, CompositeSourceOptions } from './composite.js';
+export { sourcesModule, createRepoSource } from './module.js';
+export type { SourcesModuleOptions } from './module.js';
