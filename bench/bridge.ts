@@ -1,0 +1,172 @@
+/**
+ * Bridge figures (issue 6): calls/s through the bridge vs direct stdio on @modelcontextprotocol/server-memory
+ * `read_graph`, sequential and 8-way (8 sessions), p50/p99 latency, and the bridge process's CPU per call (its
+ * own utime+stime from /proc; the MCP server child is a separate process and is excluded).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { BenchRow } from './types.js';
+import type * as LocalOrchestratorModule from '../packages/adapters/src/orchestrator/local/index.js';
+
+type LocalModule = typeof LocalOrchestratorModule;
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MEMORY_BIN = join(ROOT, 'node_modules/@modelcontextprotocol/server-memory/dist/index.js');
+const BRIDGE_MODULE = pathToFileURL(join(ROOT, 'packages/adapters/src/bridge/index.ts')).href;
+const CLK_TCK = 100;
+
+/** utime + stime of a process, in microseconds (Linux /proc). */
+function cpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLK_TCK;
+}
+
+/** Starts the bridge in its own process over server-memory; resolves with its URL. */
+async function startBridgeProcess(memoryFile: string): Promise<{ child: ChildProcess; url: string }> {
+  const code = `
+    const b = await import(${JSON.stringify(BRIDGE_MODULE)});
+    const logs = new b.LogRing();
+    const bridge = new b.McpBridge();
+    const server = await b.createBridgeServer({ port: 0, bridge });
+    const child = new b.StdioChild({ command: process.execPath, args: [${JSON.stringify(MEMORY_BIN)}], env: { PATH: process.env.PATH, MEMORY_FILE_PATH: ${JSON.stringify(memoryFile)} } }, logs);
+    await bridge.attach(child, 20000);
+    process.stdout.write(server.url + '\\n');
+    process.on('SIGTERM', () => { child.signal('SIGKILL'); process.exit(0); });
+  `;
+  const child = spawn(process.execPath, [...(process.env.BRIDGE_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--conditions=@catwalk/source', '--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('\n')) resolve(out.trim());
+    });
+    child.once('exit', () => reject(new Error('bridge process exited')));
+  });
+  return { child, url };
+}
+
+async function sequential(client: Client, calls: number): Promise<{ perSecond: number; p50: number; p99: number }> {
+  const latencies: number[] = [];
+  const start = performance.now();
+  for (let i = 0; i < calls; i++) {
+    const t = performance.now();
+    await client.callTool({ name: 'read_graph', arguments: {} });
+    latencies.push(performance.now() - t);
+  }
+  const elapsed = performance.now() - start;
+  latencies.sort((a, b) => a - b);
+  return { perSecond: (calls / elapsed) * 1000, p50: latencies[Math.floor(calls * 0.5)]!, p99: latencies[Math.floor(calls * 0.99)]! };
+}
+
+async function parallel(clients: Client[], callsEach: number): Promise<number> {
+  const start = performance.now();
+  await Promise.all(
+    clients.map(async (c) => {
+      for (let i = 0; i < callsEach; i++) await c.callTool({ name: 'read_graph', arguments: {} });
+    }),
+  );
+  return ((clients.length * callsEach) / (performance.now() - start)) * 1000;
+}
+
+async function httpClient(url: string): Promise<Client> {
+  const client = new Client({ name: 'bench', version: '1' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  return client;
+}
+
+export async function run(options: { smoke: boolean }): Promise<BenchRow[]> {
+  const calls = options.smoke ? 200 : 3000;
+  const warm = options.smoke ? 50 : 500;
+  const dir = mkdtempSync(join(tmpdir(), 'catwalk-bench-'));
+  const memoryFile = join(dir, 'memory.jsonl');
+  const rows: BenchRow[] = [];
+  const area = 'bridge';
+
+  // Direct stdio: the ceiling.
+  const direct = new Client({ name: 'bench', version: '1' });
+  await direct.connect(new StdioClientTransport({ command: process.execPath, args: [MEMORY_BIN], env: { PATH: process.env.PATH ?? '', MEMORY_FILE_PATH: memoryFile }, stderr: 'ignore' }));
+  await sequential(direct, warm);
+  const d = await sequential(direct, calls);
+  const dPar = await parallel([direct], 0).then(() => parallel(Array.from({ length: 8 }, () => direct), calls / 8));
+  await direct.close();
+  rows.push({ area, metric: 'direct stdio sequential', value: Math.round(d.perSecond), unit: 'calls/s' });
+  rows.push({ area, metric: 'direct stdio 8-way', value: Math.round(dPar), unit: 'calls/s', note: '8 concurrent loops on one stdio client' });
+  rows.push({ area, metric: 'direct stdio p50', value: Math.round(d.p50 * 1000), unit: 'µs' });
+
+  // Through the bridge, in its own process.
+  const { child, url } = await startBridgeProcess(memoryFile);
+  try {
+    const client = await httpClient(url);
+    await sequential(client, warm);
+    const cpu0 = cpuMicros(child.pid!);
+    const s = await sequential(client, calls);
+    const cpuSeq = (cpuMicros(child.pid!) - cpu0) / calls;
+    const clients = await Promise.all(Array.from({ length: 8 }, () => httpClient(url)));
+    await parallel(clients, warm / 8);
+    const cpu1 = cpuMicros(child.pid!);
+    const par = await parallel(clients, calls / 8);
+    const cpuPar = (cpuMicros(child.pid!) - cpu1) / calls;
+    rows.push({ area, metric: 'bridge sequential', value: Math.round(s.perSecond), unit: 'calls/s', note: 'target ≥ 2× supergateway (~520 here)' });
+    rows.push({ area, metric: 'bridge 8-way', value: Math.round(par), unit: 'calls/s', note: '8 sessions' });
+    rows.push({ area, metric: 'bridge p50', value: Math.round(s.p50 * 1000), unit: 'µs' });
+    rows.push({ area, metric: 'bridge p99', value: Math.round(s.p99 * 1000), unit: 'µs' });
+    rows.push({ area, metric: 'bridge CPU per call (sequential)', value: Math.round(cpuSeq), unit: 'µs', note: 'bridge process only; target ≤ ~165 µs' });
+    rows.push({ area, metric: 'bridge CPU per call (8-way)', value: Math.round(cpuPar), unit: 'µs', note: 'bridge process only' });
+    await Promise.all([client, ...clients].map((c) => c.close()));
+  } finally {
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+  rows.push(...(await deployTimes(options.smoke)));
+  return rows;
+}
+
+/**
+ * Local deploy time to healthy for server-memory: cold = npm install from a warm npm cache + start, warm = stop +
+ * start of the installed package (targets: warm < 1 s, cold < 3 s).
+ */
+async function deployTimes(smoke: boolean): Promise<BenchRow[]> {
+  const { LocalOrchestrator } = (await import(pathToFileURL(join(ROOT, 'packages/adapters/src/orchestrator/local/index.ts')).href)) as LocalModule;
+  const version = (JSON.parse(readFileSync(join(ROOT, 'node_modules/@modelcontextprotocol/server-memory/package.json'), 'utf8')) as { version: string }).version;
+  const home = mkdtempSync(join(tmpdir(), 'catwalk-bench-home-'));
+  const orchestrator = new LocalOrchestrator({ home, npmCacheDir: join(tmpdir(), 'catwalk-bench-npm-cache') });
+  const spec = { deploymentId: 'bench', package: { runtime: 'npm' as const, name: '@modelcontextprotocol/server-memory', version }, args: [], env: {}, transport: 'stdio' as const };
+  try {
+    let t = performance.now();
+    const handle = await orchestrator.deploy(spec);
+    await orchestrator.waitUntilHealthy(handle.machineId, 120_000);
+    const cold = performance.now() - t;
+    const warm: number[] = [];
+    for (let i = 0; i < (smoke ? 1 : 5); i++) {
+      await orchestrator.stop(handle.machineId);
+      t = performance.now();
+      await orchestrator.start(handle.machineId, spec);
+      await orchestrator.waitUntilHealthy(handle.machineId, 30_000);
+      warm.push(performance.now() - t);
+    }
+    warm.sort((a, b) => a - b);
+    return [
+      { area: 'bridge', metric: 'local deploy cold (npm install from cache + start)', value: Math.round(cold), unit: 'ms', note: 'target < 3000; first run ever downloads' },
+      { area: 'bridge', metric: 'local restart warm (median)', value: Math.round(warm[Math.floor(warm.length / 2)]!), unit: 'ms', note: 'target < 1000' },
+    ];
+  } finally {
+    await orchestrator.shutdown();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+// Run directly: `node --conditions=@catwalk/source --import tsx bench/bridge.ts [--smoke]`.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const rows = await run({ smoke: process.argv.includes('--smoke') });
+  for (const r of rows) console.log(`${r.metric.padEnd(36)} ${String(r.value).padStart(8)} ${r.unit}${r.note ? `  (${r.note})` : ''}`);
+}

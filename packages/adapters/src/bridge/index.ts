@@ -1,0 +1,13 @@
+export { McpBridge, negotiate, BRIDGE_PROTOCOL_VERSIONS } from './mcpBridge.js';
+export type { BridgeOptions, BridgeStats } from './mcpBridge.js';
+export { createBridgeServer, isLoopback } from './httpServer.js';
+export type { BridgeServer, BridgeServerOptions } from './httpServer.js';
+export { StdioChild } from './stdioChild.js';
+export type { LaunchCommand, Upstream } from './stdioChild.js';
+export { Supervisor, realTimers } from './supervisor.js';
+export type { RestartPolicy, SupervisedState, SupervisorTimers } from './supervisor.js';
+export { LogRing, makeMasker } from './logRing.js';
+export { childEnvironment, packageCommand, installedBin, findExecutable, minimalPath, npmNetworkEnvironment } from './launch.js';
+export type { PackageCommand } from './launch.js';
+export { runBridge, parseExactPackage } from './runBridge.js';
+export type { RunBridgeOptions, RunningBridge } from './runBridge.js';

@@ -1,0 +1,66 @@
+/**
+ * Minimal JSON-RPC 2.0 shapes for the bridge's hot path. The bridge does not validate MCP payloads (the child
+ * and the client do); it only needs to tell requests, notifications and responses apart and to rewrite ids,
+ * so a few property checks replace a schema parse on every message.
+ */
+export type JsonRpcId = string | number;
+
+export interface JsonRpcRequest {
+  jsonrpc: '2.0';
+  id: JsonRpcId;
+  method: string;
+  params?: Record<string, unknown>;
+}
+export interface JsonRpcNotification {
+  jsonrpc: '2.0';
+  method: string;
+  params?: Record<string, unknown>;
+}
+export interface JsonRpcResponse {
+  jsonrpc: '2.0';
+  id: JsonRpcId | null;
+  result?: unknown;
+  error?: { code: number; message: string; data?: unknown };
+}
+export type JsonRpcMessage = JsonRpcRequest | JsonRpcNotification | JsonRpcResponse;
+
+/** JSON-RPC error codes the bridge itself answers with. */
+export const RPC_ERRORS = {
+  parseError: -32700,
+  invalidRequest: -32600,
+  methodNotFound: -32601,
+  internalError: -32603,
+  /** Server-defined: the MCP server restarted or is unavailable while the request was in flight. */
+  serverUnavailable: -32001,
+} as const;
+
+/** Whether `value` looks like a JSON-RPC 2.0 message (request, notification or response). */
+export function isJsonRpcMessage(value: unknown): value is JsonRpcMessage {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const m = value as Record<string, unknown>;
+  if (m.jsonrpc !== '2.0') return false;
+  if (typeof m.method === 'string') {
+    return m.id === undefined || typeof m.id === 'string' || typeof m.id === 'number';
+  }
+  return ('result' in m || 'error' in m) && (typeof m.id === 'string' || typeof m.id === 'number' || m.id === null);
+}
+
+export function isRequest(m: JsonRpcMessage): m is JsonRpcRequest {
+  return 'method' in m && (m as JsonRpcRequest).id !== undefined;
+}
+export function isNotification(m: JsonRpcMessage): m is JsonRpcNotification {
+  return 'method' in m && (m as JsonRpcRequest).id === undefined;
+}
+export function isResponse(m: JsonRpcMessage): m is JsonRpcResponse {
+  return !('method' in m);
+}
+
+/** A JSON-RPC error response. */
+export function rpcError(id: JsonRpcId | null, code: number, message: string): JsonRpcResponse {
+  return { jsonrpc: '2.0', id, error: { code, message } };
+}
+
+/** A map key for an id that keeps `1` and `"1"` apart. */
+export function idKey(id: JsonRpcId): string {
+  return typeof id === 'number' ? `n${id}` : `s${id}`;
+}

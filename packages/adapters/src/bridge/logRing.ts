@@ -1,0 +1,68 @@
+import type { LogLine } from '@catwalk/core';
+
+/** Values shorter than this are not masked: masking `1` or `on` would shred every log line for nothing. */
+const MIN_SECRET_LENGTH = 4;
+const MASK = '***';
+
+/**
+ * Replaces every occurrence of the given secret values with `***`. Longer secrets are replaced first so that a
+ * secret containing another one is masked whole.
+ */
+export function makeMasker(secrets: Iterable<string>): (text: string) => string {
+  const values = [...new Set([...secrets].filter((s) => s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+  if (values.length === 0) return (text) => text;
+  return (text) => {
+    let out = text;
+    for (const value of values) if (out.includes(value)) out = out.split(value).join(MASK);
+    return out;
+  };
+}
+
+/**
+ * A bounded ring of log lines (stderr of a child, system events). Lines are masked before they are stored, so no
+ * secret ever sits in memory here; long lines are cut.
+ */
+export class LogRing {
+  private readonly lines: LogLine[] = [];
+  private start = 0;
+  private partial: Record<'stdout' | 'stderr', string> = { stdout: '', stderr: '' };
+
+  constructor(
+    private readonly capacity = 1000,
+    private mask: (text: string) => string = (t) => t,
+    private readonly maxLineLength = 2000,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Changes the masker (credentials changed on start). */
+  setMasker(mask: (text: string) => string): void {
+    this.mask = mask;
+  }
+
+  /** Adds one complete line. */
+  push(stream: LogLine['stream'], line: string): void {
+    const cut = line.length > this.maxLineLength ? `${line.slice(0, this.maxLineLength)}…` : line;
+    const entry: LogLine = { at: this.now(), stream, line: this.mask(cut) };
+    if (this.lines.length < this.capacity) this.lines.push(entry);
+    else {
+      this.lines[this.start] = entry;
+      this.start = (this.start + 1) % this.capacity;
+    }
+  }
+
+  /** Adds a chunk of a stream, splitting it into lines (a trailing partial line waits for its end). */
+  pushChunk(stream: 'stdout' | 'stderr', chunk: string): void {
+    const text = this.partial[stream] + chunk;
+    const parts = text.split('\n');
+    const rest = parts.pop() ?? '';
+    for (const part of parts) this.push(stream, part.replace(/\r$/, ''));
+    // Bound the partial line too: a child that never writes a newline must not grow memory.
+    this.partial[stream] = rest.length > this.maxLineLength ? rest.slice(0, this.maxLineLength) : rest;
+  }
+
+  /** The last `n` lines, oldest first. */
+  tail(n: number): LogLine[] {
+    const ordered = this.lines.length < this.capacity ? this.lines : [...this.lines.slice(this.start), ...this.lines.slice(0, this.start)];
+    return n >= ordered.length ? [...ordered] : ordered.slice(ordered.length - n);
+  }
+}

@@ -1,0 +1,7 @@
+export { LocalOrchestrator, defaultLauncher } from './localOrchestrator.js';
+export type { LocalOrchestratorOptions, Launcher } from './localOrchestrator.js';
+export { PackageInstaller } from './packageInstaller.js';
+export type { PackageInstallerOptions } from './packageInstaller.js';
+export { guardChildren } from './exitGuard.js';
+export type { Killable } from './exitGuard.js';
+export { localOrchestratorModule } from './module.js';
