@@ -65,6 +65,8 @@ export function findExecutable(name: string, path: string = process.env.PATH ?? 
 export interface PackageCommand {
   readonly command: string;
   readonly args: readonly string[];
+  /** Host paths the program reads (its installed package, a runtime outside /usr): bound read-only into a sandbox. */
+  readonly readOnlyPaths?: readonly string[];
 }
 
 /**
@@ -79,7 +81,7 @@ export function packageCommand(pkg: ResolvedPackage, args: readonly string[], op
   if (formatPackageSpec(pkg).startsWith('-')) throw new CatwalkError('invalid_package_name', 'A package name cannot start with -.');
   if (pkg.runtime === 'npm') {
     if (options.installedDir !== undefined) {
-      return { command: process.execPath, args: [installedBin(options.installedDir, pkg.name), ...args] };
+      return { command: process.execPath, args: [installedBin(options.installedDir, pkg.name), ...args], readOnlyPaths: [options.installedDir] };
     }
     const npx = findExecutable('npx', options.searchPath ?? minimalPath());
     if (npx === undefined) throw runtimeUnavailable('npx', 'Install Node.js 20 or later (it ships npm and npx).');
@@ -89,7 +91,8 @@ export function packageCommand(pkg: ResolvedPackage, args: readonly string[], op
   if (uvx === undefined) {
     throw runtimeUnavailable('uvx', 'Install uv (https://docs.astral.sh/uv/getting-started/installation/), e.g. `pipx install uv` or `pip install uv`.');
   }
-  return { command: uvx, args: ['--from', formatPackageSpec(pkg), '--', pkg.name, ...args] };
+  // In a sandbox uvx runs inside the jail (its cache in the deployment's private home): it needs its own directory.
+  return { command: uvx, args: ['--from', formatPackageSpec(pkg), '--', pkg.name, ...args], readOnlyPaths: [dirname(uvx)] };
 }
 
 function runtimeUnavailable(program: string, how: string): CatwalkError {

@@ -22,7 +22,12 @@ describe('launch: argv and environment', () => {
       writeFileSync(join(dir, 'uvx'), '#!/bin/sh\n');
       chmodSync(join(dir, 'uvx'), 0o755);
       const cmd = packageCommand({ runtime: 'python', name: 'mcp-server-fetch', version: '2025.1.17' }, ['--ignore-robots-txt'], { searchPath: dir });
-      expect(cmd).to.deep.equal({ command: join(dir, 'uvx'), args: ['--from', 'mcp-server-fetch==2025.1.17', '--', 'mcp-server-fetch', '--ignore-robots-txt'] });
+      expect(cmd).to.deep.equal({
+        command: join(dir, 'uvx'),
+        args: ['--from', 'mcp-server-fetch==2025.1.17', '--', 'mcp-server-fetch', '--ignore-robots-txt'],
+        // A sandbox binds uvx's directory read-only into the jail.
+        readOnlyPaths: [dir],
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

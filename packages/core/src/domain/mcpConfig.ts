@@ -78,6 +78,8 @@ export const mcpConfigSchema = z.object({
   transport: z.enum(['stdio', 'streamable-http']).default('stdio'),
   envVars: z.array(envVarSpecSchema).max(64).default([]),
   args: packageArgsSchema.default([]),
+  /** Local deployments: `none` runs the server without network (loopback only); absent means `shared`. */
+  network: z.enum(['shared', 'none']).optional(),
   tools: z.array(toolSpecSchema).max(500).default([]),
   resources: z.array(z.object({ uri: z.string().max(2000), name: z.string().max(200).optional() })).max(500).default([]),
   prompts: z.array(z.object({ name: z.string().max(200), description: z.string().max(2000).optional() })).max(500).default([]),

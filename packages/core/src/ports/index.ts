@@ -29,3 +29,5 @@ export type {
   TransactionalRepositories,
   UnitOfWork,
 } from './storage.js';
+export { SandboxToken } from './sandbox.js';
+export type { Sandbox, SandboxLaunch, SandboxLimits, ConfinedLaunch, SandboxProbe } from './sandbox.js';

@@ -11,6 +11,8 @@ export interface DeploySpec {
   /** The deployment's credentials, opened in memory for this call only. */
   readonly env: Readonly<Record<string, string>>;
   readonly transport: 'stdio' | 'streamable-http';
+  /** Local sandbox: `none` cuts the network (loopback only); absent means `shared`. Remote machines ignore it. */
+  readonly network?: 'shared' | 'none';
 }
 
 /** A machine the orchestrator started (a local bridge process, a Fly Machine). */

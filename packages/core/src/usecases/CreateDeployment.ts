@@ -28,6 +28,8 @@ export interface CreateDeploymentInput {
   readonly config?: unknown;
   /** Package arguments (argv after the package); default: the config's. */
   readonly args?: unknown;
+  /** `none` cuts a local deployment's network (loopback only); default: the config's, else `shared`. */
+  readonly network?: unknown;
 }
 
 /** The stored deployment (pending) and its access token, shown this once. */
@@ -59,6 +61,7 @@ const requestSchema = z.object({
     .refine((name) => !hasControlCharacter(name), 'Names may not contain control characters')
     .optional(),
   args: packageArgsSchema.optional(),
+  network: z.enum(['shared', 'none']).optional(),
 });
 
 /**
@@ -71,7 +74,7 @@ export class CreateDeployment {
   constructor(private readonly deps: CreateDeploymentDeps) {}
 
   async execute(input: CreateDeploymentInput): Promise<CreateDeploymentOutput> {
-    const request = parseWith(requestSchema, { name: input.name, args: input.args });
+    const request = parseWith(requestSchema, { name: input.name, args: input.args, network: input.network });
     const { source, config } = await this.#config(input);
     if (config.notMcpServer !== undefined) {
       throw new CatwalkError('analysis_failed', `No MCP server found: ${config.notMcpServer}`, { reason: config.notMcpServer });
@@ -93,7 +96,7 @@ export class CreateDeployment {
       name: request.name ?? config.name.slice(0, 100),
       source: canonicalSource(source, resolved),
       package: resolved,
-      config: { ...config, package: { ...resolved }, args },
+      config: { ...config, package: { ...resolved }, args, ...(request.network === undefined ? {} : { network: request.network }) },
       accessTokenHash: this.deps.hasher.hash(accessToken),
       createdAt: now,
     });

@@ -99,7 +99,14 @@ export class RunDeployment {
     const { orchestrator, clock } = this.#deps;
     const state = deployment.state;
     const env = await this.#openCredentials(state.id);
-    const spec: DeploySpec = { deploymentId: state.id, package: state.package, args: state.config.args, env, transport: state.config.transport };
+    const spec: DeploySpec = {
+      deploymentId: state.id,
+      package: state.package,
+      args: state.config.args,
+      env,
+      transport: state.config.transport,
+      network: state.config.network ?? 'shared',
+    };
     await this.#progress(state.id, `deploying ${formatPackageSpec(state.package)}`);
     let machine;
     if (restartStoppedMachine && state.machineId !== null) {

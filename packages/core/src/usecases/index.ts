@@ -43,3 +43,5 @@ export type {
 export { INTERNAL_FAILURE_MESSAGE } from './support.js';
 export { createUseCases } from './wire.js';
 export type { CorePorts, UseCaseOptions, UseCases } from './wire.js';
+export { assertMayAddUser, UNSANDBOXED_MULTIUSER_MESSAGE } from './sandboxPolicy.js';
+export type { MultiuserPolicy } from './sandboxPolicy.js';

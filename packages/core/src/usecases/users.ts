@@ -6,6 +6,7 @@ import { parseWith } from '../domain/validation.js';
 import type { ApiKeyRecord, User } from '../domain/user.js';
 import type { Clock, Ids, Logger, SecretGenerator, TokenHasher, UserRepository } from '../ports/index.js';
 import { isPlausibleId } from './support.js';
+import { assertMayAddUser, type MultiuserPolicy } from './sandboxPolicy.js';
 
 const nameSchema = z
   .string()
@@ -35,12 +36,18 @@ export interface CreateUserInput {
   readonly role?: User['role'] | undefined;
 }
 
-/** Creates a user. */
+/**
+ * Creates a user. With a `multiuser` policy, a second user is refused while local deployments run unconfined
+ * (see {@link assertMayAddUser}); without one (remote orchestrators, tests) there is no such rule.
+ */
 export class CreateUser {
-  constructor(private readonly deps: { readonly users: UserRepository; readonly ids: Ids; readonly clock: Clock }) {}
+  constructor(
+    private readonly deps: { readonly users: UserRepository; readonly ids: Ids; readonly clock: Clock; readonly multiuser?: MultiuserPolicy | undefined },
+  ) {}
 
   async execute(input: CreateUserInput): Promise<User> {
     const { name, role } = parseWith(z.object({ name: nameSchema, role: z.enum(['admin', 'user']).default('user') }), input);
+    if (this.deps.multiuser !== undefined) assertMayAddUser(this.deps.multiuser, await this.deps.users.count());
     const user: User = { id: this.deps.ids.newId(), name, role, createdAt: this.deps.clock.now() };
     await this.deps.users.create(user);
     return user;

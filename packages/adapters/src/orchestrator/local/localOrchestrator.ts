@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CatwalkError, isCatwalkError, type DeploySpec, type LogLine, type MachineHandle, type MachineState, type MachineStatus, type Orchestrator, type ToolSpec } from '@catwalk/core';
+import { CatwalkError, isCatwalkError, type Sandbox, type DeploySpec, type LogLine, type MachineHandle, type MachineState, type MachineStatus, type Orchestrator, type ToolSpec } from '@catwalk/core';
 import { createBridgeServer, type BridgeServer } from '../../bridge/httpServer.js';
 import { childEnvironment, npmNetworkEnvironment, packageCommand, type PackageCommand } from '../../bridge/launch.js';
 import { LogRing, makeMasker } from '../../bridge/logRing.js';
@@ -37,6 +37,11 @@ export interface LocalOrchestratorOptions {
   readonly passthroughEnv?: readonly string[];
   /** Kill every child when the control plane exits (default true). */
   readonly guardExit?: boolean;
+  /**
+   * Confines every server (see packages/adapters/src/sandbox). A confining sandbox forces the npm pre-install: the
+   * package is installed outside the jail (with the network, into the shared cache) and run inside it read-only.
+   */
+  readonly sandbox?: Sandbox;
 }
 
 interface LocalMachine {
@@ -72,7 +77,7 @@ export class LocalOrchestrator implements Orchestrator {
 
   constructor(private readonly options: LocalOrchestratorOptions) {
     this.installer =
-      options.preinstall === false
+      options.preinstall === false && options.sandbox?.confined !== true
         ? undefined
         : new PackageInstaller({
             packagesDir: join(options.home, 'packages'),
@@ -238,7 +243,19 @@ export class LocalOrchestrator implements Orchestrator {
     }
     // npx downloads at start: it needs the npm cache and the operator's registry/proxy settings.
     if (command.args[0] === '-y') Object.assign(extra, npmNetworkEnvironment(), { npm_config_cache: this.npmCache, npm_config_update_notifier: 'false' });
-    return { command: command.command, args: command.args, env: childEnvironment(spec.env, dirs, extra), cwd: dirs.home };
+    const env = childEnvironment(spec.env, dirs, extra);
+    const sandbox = this.options.sandbox;
+    if (sandbox === undefined) return { command: command.command, args: command.args, env, cwd: dirs.home };
+    const confined = await sandbox.wrap({
+      argv: [command.command, ...command.args],
+      env,
+      cwd: dirs.home,
+      deploymentId: spec.deploymentId,
+      network: spec.network ?? 'shared',
+      readOnlyPaths: command.readOnlyPaths ?? [],
+    });
+    const [program, ...args] = confined.argv;
+    return { command: program!, args, env: confined.env, cwd: confined.cwd };
   }
 
   private get npmCache(): string {
