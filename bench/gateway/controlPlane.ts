@@ -1,0 +1,59 @@
+/**
+ * The control plane under test, run as its own process by bench/gateway.ts so its CPU can be read from /proc
+ * apart from the client's: the real HTTP service (API + gateway) with in-memory storage (the gateway's hot path
+ * does not touch storage) and the real local orchestrator, whose in-process bridge runs server-memory from
+ * node_modules as a child process (excluded from the figures: it is its own process). Prints one JSON line with
+ * the endpoint, the token and the bridge's own URL, then serves until stdin closes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunDeployment, loadConfig } from '@catwalk/core';
+import type { DeploySpec, MachineHandle, Orchestrator } from '@catwalk/core';
+import { FakeOrchestrator, aMcpConfig, aSnapshot, anEnvVar, createFakePorts } from '@catwalk/core/testing';
+import { LocalOrchestrator } from '@catwalk/adapters';
+import { startServer } from '@catwalk/http';
+
+const require = createRequire(import.meta.url);
+const serverMemory = require.resolve('@modelcontextprotocol/server-memory/dist/index.js');
+const home = mkdtempSync(join(tmpdir(), 'catwalk-bench-'));
+// In-memory storage and catalogues; the real clock, ids, secrets and token hasher (node:crypto), as in production.
+const { clock: _clock, ids: _ids, secrets: _secrets, hasher: _hasher, logger: _logger, ...ports } = createFakePorts();
+ports.repoSource.add(aSnapshot());
+ports.analyzer.setFallback(aMcpConfig({ envVars: [anEnvVar({ name: 'MEMORY_FILE_PATH', required: false, secret: false })] }));
+/** With an upstream URL argument, deployments "run" there (the zero-work server): the gateway's cost alone. */
+class FixedUpstreamOrchestrator extends FakeOrchestrator {
+  constructor(private readonly upstreamUrl: string) {
+    super();
+  }
+  override async deploy(spec: DeploySpec): Promise<MachineHandle> {
+    return { ...(await super.deploy(spec)), upstreamUrl: this.upstreamUrl };
+  }
+}
+const fixedUpstream = process.argv[2];
+const orchestrator: Orchestrator =
+  fixedUpstream === undefined
+    ? new LocalOrchestrator({ home, preinstall: false, launcher: async () => ({ command: process.execPath, args: [serverMemory] }) })
+    : new FixedUpstreamOrchestrator(fixedUpstream);
+const server = await startServer(loadConfig({ CATWALK_HOME: home, CATWALK_PORT: '0', CATWALK_LOG_LEVEL: 'silent' }, {}), {
+  overrides: { ...ports, orchestrator },
+  http: { rateLimit: { burst: 1e9, perSecond: 1e9 }, authCacheTtlMs: 3_600_000 },
+  background: false,
+});
+const response = await fetch(`${server.url}/api/deployments`, {
+  method: 'POST',
+  headers: { authorization: `Bearer ${server.adminApiKey}`, 'content-type': 'application/json' },
+  body: JSON.stringify({ name: 'memory', source: 'npm:@example/mcp-server@1.2.3', credentials: { MEMORY_FILE_PATH: join(home, 'memory.jsonl') } }),
+});
+const created = (await response.json()) as { deployment: { id: string }; endpoint: string; accessToken: string };
+const run = await server.catwalk.container.get(RunDeployment).execute({ deploymentId: created.deployment.id });
+if (run.outcome !== 'running') throw new Error(`deployment did not start: ${JSON.stringify(run)}`);
+process.stdout.write(`${JSON.stringify({ endpoint: created.endpoint, token: created.accessToken, bridgeUrl: run.deployment.upstreamUrl, pid: process.pid })}\n`);
+process.stdin.resume();
+process.stdin.on('end', () => {
+  void server.close().then(() => {
+    rmSync(home, { recursive: true, force: true });
+    process.exit(0);
+  });
+});
