@@ -64,3 +64,27 @@ export function rpcError(id: JsonRpcId | null, code: number, message: string): J
 export function idKey(id: JsonRpcId): string {
   return typeof id === 'number' ? `n${id}` : `s${id}`;
 }
+
+/**
+ * Rewrites the top-level `id` of a response as the MCP server serialised it, without parsing and re-serialising
+ * the (possibly large) result: the bridge forwards the server's own bytes with only the id changed.
+ *
+ * Only two layouts are recognised, and only when the text is compact JSON that was already parsed successfully
+ * (so its tokenisation is known to be valid): the id as the second member right after `"jsonrpc":"2.0"`
+ * (Python SDK, pydantic field order) or as the very last member (TypeScript SDK: `{result, jsonrpc, id}`). In
+ * both places the literal `"id":<value>` can only be the top-level key: in the prefix nothing nested precedes
+ * it; in the suffix the final `}` closes the root object and the quote before `id` is preceded by `,`, so it
+ * opens a key. Anything else (whitespace, CR, escapes, another layout) answers `undefined` and the caller falls
+ * back to `JSON.stringify`. Routing never depends on this function: it uses the parsed id.
+ */
+export function replaceResponseId(text: string, from: JsonRpcId, to: JsonRpcId | null): string | undefined {
+  const fromToken = JSON.stringify(from);
+  const last = text.length - 1;
+  if (text.charCodeAt(last) !== 125 /* } */ || text.includes('\r')) return undefined;
+  const toToken = JSON.stringify(to);
+  const prefix = `{"jsonrpc":"2.0","id":${fromToken},`;
+  if (text.startsWith(prefix)) return `{"jsonrpc":"2.0","id":${toToken},${text.slice(prefix.length)}`;
+  const suffix = `,"id":${fromToken}}`;
+  if (text.charCodeAt(0) === 123 /* { */ && text.endsWith(suffix)) return `${text.slice(0, text.length - suffix.length)},"id":${toToken}}`;
+  return undefined;
+}

@@ -6,6 +6,7 @@ import {
   isNotification,
   isRequest,
   isResponse,
+  replaceResponseId,
   rpcError,
   RPC_ERRORS,
   type JsonRpcId,
@@ -55,9 +56,9 @@ interface InflightEntry {
   readonly session: Session | undefined;
   readonly originalId: JsonRpcId;
   readonly stream: OutStream | undefined;
-  readonly progressToken?: string | number;
+  readonly progressToken: string | number | undefined;
   /** Bridge-originated request (initialize, ping, tools/list for introspection). */
-  readonly resolve?: (response: JsonRpcResponse) => void;
+  readonly resolve: ((response: JsonRpcResponse) => void) | undefined;
 }
 
 interface ProgressRoute {
@@ -145,7 +146,7 @@ export class McpBridge {
   async attach(upstream: Upstream, timeoutMs = 60_000): Promise<void> {
     this.detach();
     this.upstream = upstream;
-    upstream.onMessage = (m) => this.fromServer(m);
+    upstream.onMessage = (m, raw) => this.fromServer(m, raw);
     upstream.onExit = () => {
       if (this.upstream === upstream) this.detach();
     };
@@ -229,9 +230,9 @@ export class McpBridge {
    * Handles one HTTP request for the MCP endpoint (POST, GET, DELETE). Path routing is the caller's job; the
    * upstream secret (when configured) is checked here unless the caller verified it already (secret path).
    */
-  handle(req: IncomingMessage, res: ServerResponse, options: { secretVerified?: boolean } = {}): void {
+  handle(req: IncomingMessage, res: ServerResponse, options?: { secretVerified?: boolean }): void {
     if (this.closed) return httpError(res, 503, 'bridge closed');
-    if (options.secretVerified !== true) {
+    if (options?.secretVerified !== true) {
       if (!this.checkSecret(req)) return httpError(res, 401, 'missing or wrong upstream secret');
       if (this.opts.secretDigest === undefined && !this.originAllowed(req.headers.origin)) return httpError(res, 403, 'origin not allowed');
     }
@@ -333,7 +334,7 @@ export class McpBridge {
       }
       this.onPostBody(req, res, body, acceptsJson, acceptsSse);
     });
-    req.on('error', () => undefined);
+    req.on('error', ignore);
   }
 
   private onPostBody(req: IncomingMessage, res: ServerResponse, body: unknown, acceptsJson: boolean, acceptsSse: boolean): void {
@@ -344,7 +345,7 @@ export class McpBridge {
       if (!isJsonRpcMessage(m)) return rpcHttpError(res, 400, 'Invalid Request: not a JSON-RPC 2.0 message', RPC_ERRORS.invalidRequest);
     }
     const msgs = messages as JsonRpcMessage[];
-    const init = msgs.find((m) => isRequest(m) && m.method === 'initialize') as JsonRpcRequest | undefined;
+    const init = batch ? (msgs.find((m) => isRequest(m) && m.method === 'initialize') as JsonRpcRequest | undefined) : initializeOrUndefined(msgs[0]!);
     if (init !== undefined) {
       if (msgs.length > 1) return rpcHttpError(res, 400, 'Invalid Request: initialize must be sent alone', RPC_ERRORS.invalidRequest);
       this.initializeSession(init, res, acceptsJson);
@@ -544,12 +545,14 @@ export class McpBridge {
     const bridgeId = this.nextId++;
     const originalId = request.id;
     const meta = request.params?._meta as Record<string, unknown> | undefined;
-    const token = meta?.progressToken;
-    if (typeof token === 'string' || typeof token === 'number') {
+    const rawToken = meta?.progressToken;
+    const token = typeof rawToken === 'string' || typeof rawToken === 'number' ? rawToken : undefined;
+    if (token !== undefined) {
       this.progress.set(bridgeId, { session, originalToken: token, bridgeId });
       request.params = { ...request.params, _meta: { ...meta, progressToken: bridgeId } };
     }
-    this.inflight.set(bridgeId, { session, originalId, stream, ...(token === undefined ? {} : { progressToken: token as string | number }) });
+    // Every entry has the same shape (no conditional spread): one hidden class on the hot path.
+    this.inflight.set(bridgeId, { session, originalId, stream, progressToken: token, resolve: undefined });
     session.inflight++;
     this.active.add(session);
     request.id = bridgeId;
@@ -581,13 +584,13 @@ export class McpBridge {
 
   // ---- server → client ---------------------------------------------------------------------------------------
 
-  private fromServer(message: JsonRpcMessage): void {
-    if (isResponse(message)) return this.serverResponse(message);
+  private fromServer(message: JsonRpcMessage, raw: string | undefined): void {
+    if (isResponse(message)) return this.serverResponse(message, raw);
     if (isRequest(message)) return this.serverRequest(message);
     this.serverNotification(message as JsonRpcNotification);
   }
 
-  private serverResponse(response: JsonRpcResponse): void {
+  private serverResponse(response: JsonRpcResponse, raw: string | undefined): void {
     if (typeof response.id !== 'number') return;
     const bridgeId = response.id;
     const entry = this.inflight.get(bridgeId);
@@ -596,17 +599,19 @@ export class McpBridge {
     if (entry.progressToken !== undefined) this.progress.delete(bridgeId);
     response.id = entry.originalId;
     if (entry.resolve) return entry.resolve(response);
-    if (entry.session) this.settle(entry.session, entry.stream, response);
+    // Forward the server's own text with only the id swapped: no second serialisation of a large result.
+    const serialized = raw === undefined ? undefined : replaceResponseId(raw, bridgeId, entry.originalId);
+    if (entry.session) this.settle(entry.session, entry.stream, response, serialized);
   }
 
-  private settle(session: Session, stream: OutStream | undefined, response: JsonRpcResponse): void {
+  private settle(session: Session, stream: OutStream | undefined, response: JsonRpcResponse, serialized?: string): void {
     session.inflight--;
     if (session.inflight <= 0) {
       session.inflight = 0;
       this.active.delete(session);
     }
     session.lastSeen = this.opts.now();
-    if (!session.closed) stream?.deliverResponse(response);
+    if (!session.closed) stream?.deliverResponse(response, serialized);
   }
 
   private serverRequest(request: JsonRpcRequest): void {
@@ -698,6 +703,7 @@ export class McpBridge {
         session: undefined,
         originalId: bridgeId,
         stream: undefined,
+        progressToken: undefined,
         resolve: (response) => {
           clearTimeout(timer);
           resolve(response);
@@ -724,6 +730,14 @@ export function negotiate(requested: string, serverVersion: string): string {
   if (known && requested <= serverVersion) return requested;
   return serverVersion;
 }
+
+/** The message when it is an `initialize` request. */
+function initializeOrUndefined(m: JsonRpcMessage): JsonRpcRequest | undefined {
+  return isRequest(m) && m.method === 'initialize' ? m : undefined;
+}
+
+/** Shared no-op listener (a per-request closure would be allocated on the hot path). */
+function ignore(): void {}
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();

@@ -43,11 +43,11 @@ export class OutStream {
     return this.mode !== 'done' && this.acceptsSse && (this.mode === 'sse' || this.mode === 'pending');
   }
 
-  /** Sends a final response for one of the requests of this POST. */
-  deliverResponse(message: JsonRpcMessage): void {
+  /** Sends a final response for one of the requests of this POST (`serialized`: its text, when already known). */
+  deliverResponse(message: JsonRpcMessage, serialized?: string): void {
     if (this.mode === 'done') return;
     this.awaiting--;
-    const data = JSON.stringify(message);
+    const data = serialized ?? JSON.stringify(message);
     if (this.mode === 'pending' && this.acceptsJson) {
       if (this.awaiting > 0) {
         (this.collected ??= []).push(data);

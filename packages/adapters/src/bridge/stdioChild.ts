@@ -13,7 +13,8 @@ export interface LaunchCommand {
 /** The message channel to an MCP server, as the bridge sees it. */
 export interface Upstream {
   send(message: JsonRpcMessage): void;
-  onMessage: ((message: JsonRpcMessage) => void) | undefined;
+  /** A message from the server; `raw` is its exact serialised text when known (lets the bridge forward it as is). */
+  onMessage: ((message: JsonRpcMessage, raw?: string) => void) | undefined;
   onExit: ((info: { code: number | null; signal: NodeJS.Signals | null }) => void) | undefined;
 }
 
@@ -26,7 +27,7 @@ const MAX_LINE_BYTES = 16 * 1024 * 1024;
  * masked ring buffer; stdout lines that are not JSON-RPC are logged there as well, never forwarded.
  */
 export class StdioChild implements Upstream {
-  onMessage: ((message: JsonRpcMessage) => void) | undefined;
+  onMessage: ((message: JsonRpcMessage, raw?: string) => void) | undefined;
   onExit: ((info: { code: number | null; signal: NodeJS.Signals | null }) => void) | undefined;
   readonly process: ChildProcess;
   private pending: Buffer[] = [];
@@ -92,13 +93,13 @@ export class StdioChild implements Upstream {
     let start = 0;
     let nl = chunk.indexOf(10);
     while (nl !== -1) {
-      let line: Buffer;
+      let line: string;
       if (this.pendingBytes > 0) {
         this.pending.push(chunk.subarray(start, nl));
-        line = Buffer.concat(this.pending);
+        line = Buffer.concat(this.pending).toString('utf8');
         this.pending = [];
         this.pendingBytes = 0;
-      } else line = chunk.subarray(start, nl);
+      } else line = chunk.toString('utf8', start, nl); // the common case: decode in place, no view object
       this.onLine(line);
       start = nl + 1;
       nl = chunk.indexOf(10, start);
@@ -114,9 +115,8 @@ export class StdioChild implements Upstream {
     }
   }
 
-  private onLine(line: Buffer): void {
-    if (line.length === 0 || (line.length === 1 && line[0] === 13)) return;
-    const text = line.toString('utf8');
+  private onLine(text: string): void {
+    if (text.length === 0 || text === '\r') return;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -124,7 +124,7 @@ export class StdioChild implements Upstream {
       this.log.push('stdout', text);
       return;
     }
-    if (isJsonRpcMessage(parsed)) this.onMessage?.(parsed);
+    if (isJsonRpcMessage(parsed)) this.onMessage?.(parsed, text);
     else this.log.push('stdout', text);
   }
 }
