@@ -5,6 +5,8 @@
  * - the bridge directly (the same process, no gateway: what the gateway adds is the difference),
  * - the HTTP floor (the SDK client against a zero-work HTTP server).
  * Same SDK client and server-memory `read_graph` everywhere, after a warm-up, in one run.
+ * Then the session figures (bench/gateway/sessions.ts): 1,000 concurrent sessions through the gateway with their
+ * error count, and 10,000 abandoned sessions reaped with the control plane's memory before and after.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -13,21 +15,44 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { abandonedSessions, concurrentSessions } from './gateway/sessions.js';
+import { withoutListenerWarnings } from './support/measure.js';
 import type { BenchRow } from './types.js';
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** Starts a helper script as its own process and reads its first stdout line as JSON. */
-async function startHelper<T>(script: string, args: readonly string[] = []): Promise<{ info: T; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--conditions=@catwalk/source', '--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args], {
+/** A helper process: its first stdout line parsed, and a way to send it a command line and read its answer line. */
+interface Helper<T> {
+  readonly info: T;
+  readonly child: ChildProcess;
+  ask<A>(command: string): Promise<A>;
+}
+
+/** Starts a helper script as its own process (with extra node flags) and reads its first stdout line as JSON. */
+async function startHelper<T>(script: string, args: readonly string[] = [], nodeFlags: readonly string[] = []): Promise<Helper<T>> {
+  const child = spawn(process.execPath, [...nodeFlags, '--conditions=@catwalk/source', '--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
-  const first = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-  return { info: JSON.parse(first) as T, child };
+  const nextLine = (): Promise<string> =>
+    new Promise<string>((resolve, reject) => {
+      const onExit = (code: number | null): void => reject(new Error(`${script} exited with ${code}`));
+      child.once('exit', onExit);
+      lines.once('line', (line) => {
+        child.off('exit', onExit);
+        resolve(line);
+      });
+    });
+  const first = await nextLine();
+  return {
+    info: JSON.parse(first) as T,
+    child,
+    ask: async <A>(command: string): Promise<A> => {
+      const answer = nextLine();
+      child.stdin!.write(`${command}\n`);
+      return JSON.parse(await answer) as A;
+    },
+  };
 }
 
 function stopHelper(child: ChildProcess): Promise<void> {
@@ -116,10 +141,16 @@ function round(value: number): number {
 }
 
 /** Runs the gateway bench (smoke: a few calls per path, for CI). */
-export async function run(options: { smoke: boolean }): Promise<BenchRow[]> {
+export function run(options: { smoke: boolean }): Promise<BenchRow[]> {
+  // The SDK client's per-request abort listeners would print thousands of MaxListenersExceeded lines.
+  return withoutListenerWarnings(() => runGateway(options));
+}
+
+async function runGateway(options: { smoke: boolean }): Promise<BenchRow[]> {
   const calls = options.smoke ? 40 : 4000;
   const warmup = options.smoke ? 5 : 300;
-  const plane = await startHelper<{ endpoint: string; token: string; bridgeUrl: string; pid: number }>('./gateway/controlPlane.ts');
+  // --expose-gc: the session figures read the control plane's memory after a full collection.
+  const plane = await startHelper<{ endpoint: string; token: string; bridgeUrl: string; pid: number }>('./gateway/controlPlane.ts', [], ['--expose-gc']);
   const floor = await startHelper<{ url: string; pid: number }>('./gateway/floorServer.ts');
   try {
     const out: BenchRow[] = [];
@@ -148,6 +179,8 @@ export async function run(options: { smoke: boolean }): Promise<BenchRow[]> {
       { area: 'gateway', metric: 'gateway → bridge p50 over the HTTP floor', value: round(gatewaySeq.p50Ms - floorSeq.p50Ms), unit: 'ms' },
       { area: 'gateway', metric: 'gateway 8-way throughput / floor 8-way', value: round(gatewayPar.callsPerSecond / floorPar.callsPerSecond), unit: '×' },
     );
+    out.push(...(await concurrentSessions(plane.info.endpoint, plane.info.token, options.smoke ? 100 : 1000)));
+    out.push(...(await abandonedSessions(plane.info.endpoint, plane.info.token, options.smoke ? 500 : 10_000, plane.ask)));
     return out;
   } finally {
     await Promise.all([stopHelper(plane.child), stopHelper(floor.child)]);

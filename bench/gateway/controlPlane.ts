@@ -3,12 +3,15 @@
  * apart from the client's: the real HTTP service (API + gateway) with in-memory storage (the gateway's hot path
  * does not touch storage) and the real local orchestrator, whose in-process bridge runs server-memory from
  * node_modules as a child process (excluded from the figures: it is its own process). Prints one JSON line with
- * the endpoint, the token and the bridge's own URL, then serves until stdin closes.
+ * the endpoint, the token and the bridge's own URL, then serves until stdin closes. Meanwhile it answers one JSON
+ * line per command line on stdin: `memory` (RSS and heap after a full GC when run with --expose-gc) and `reap`
+ * (runs the bridge's idle reaper as if every session had been idle past its timeout).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { RunDeployment, loadConfig } from '@catwalk/core';
 import type { DeploySpec, MachineHandle, Orchestrator } from '@catwalk/core';
 import { FakeOrchestrator, aMcpConfig, aSnapshot, anEnvVar, createFakePorts } from '@catwalk/core/testing';
@@ -50,8 +53,23 @@ const created = (await response.json()) as { deployment: { id: string }; endpoin
 const run = await server.catwalk.container.get(RunDeployment).execute({ deploymentId: created.deployment.id });
 if (run.outcome !== 'running') throw new Error(`deployment did not start: ${JSON.stringify(run)}`);
 process.stdout.write(`${JSON.stringify({ endpoint: created.endpoint, token: created.accessToken, bridgeUrl: run.deployment.upstreamUrl, pid: process.pid })}\n`);
-process.stdin.resume();
-process.stdin.on('end', () => {
+function memory(): { rss: number; heapUsed: number } {
+  (globalThis as { gc?: () => void }).gc?.();
+  const usage = process.memoryUsage();
+  return { rss: usage.rss, heapUsed: usage.heapUsed };
+}
+const commands = createInterface({ input: process.stdin });
+commands.on('line', (line) => {
+  const bridge = orchestrator instanceof LocalOrchestrator ? orchestrator.bridgeOf(LocalOrchestrator.machineIdOf(created.deployment.id)) : undefined;
+  if (line === 'memory') {
+    process.stdout.write(`${JSON.stringify({ ...memory(), sessions: bridge?.stats.sessions ?? -1 })}\n`);
+  } else if (line === 'reap') {
+    // "now" one idle period plus a minute ahead: every session without an open connection counts as idle.
+    const reaped = bridge?.reapIdle(Date.now() + 10 * 60_000 + 60_000) ?? -1;
+    process.stdout.write(`${JSON.stringify({ reaped, sessions: bridge?.stats.sessions ?? -1 })}\n`);
+  }
+});
+commands.on('close', () => {
   void server.close().then(() => {
     rmSync(home, { recursive: true, force: true });
     process.exit(0);

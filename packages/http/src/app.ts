@@ -42,6 +42,8 @@ import { parseUpstream } from './gateway/target.js';
 import type { GatewayAuthority, GatewayTarget, InProcessMcpHandler } from './gateway/target.js';
 import { ServiceMetrics } from './observability/metrics.js';
 import { requestLog } from './observability/requestLog.js';
+import { AuthFailureThrottle, DEFAULT_AUTH_FAILURE_LIMIT, throttleAuthFailures } from './security/authFailureThrottle.js';
+import type { AuthFailureLimit } from './security/authFailureThrottle.js';
 import { cors } from './security/cors.js';
 import { rateLimit, requestTimeout } from './security/limits.js';
 import { RateLimiter } from './security/rateLimiter.js';
@@ -65,6 +67,8 @@ export interface HttpOptions {
   readonly requestTimeoutMs: number;
   /** Per-API-key token bucket (burst 60, 10/s). */
   readonly rateLimit: RateLimit;
+  /** Failed API-key and gateway-token attempts allowed per client IP (20 per minute), then 429 `rate_limited`. */
+  readonly authFailureLimit: AuthFailureLimit;
   /** How long the gateway trusts a verified deployment without asking the database (10 s). */
   readonly authCacheTtlMs: number;
   /**
@@ -83,6 +87,7 @@ export const DEFAULT_HTTP_OPTIONS: Omit<HttpOptions, 'publicUrl'> = {
   gatewayTimeoutMs: 5 * 60_000,
   requestTimeoutMs: 60_000,
   rateLimit: { burst: 60, perSecond: 10 },
+  authFailureLimit: DEFAULT_AUTH_FAILURE_LIMIT,
   authCacheTtlMs: 10_000,
 };
 
@@ -177,12 +182,15 @@ export function createApp(container: CatwalkContainer['container'], options: Par
     { ttlMs: settings.authCacheTtlMs, maxEntries: 10_000 },
   );
   const publicOrigin = originOf(settings.publicUrl);
+  // One throttle for both doors: guesses at API keys and at access tokens drain the same per-IP bucket.
+  const authFailures = new AuthFailureThrottle(settings.authFailureLimit);
   const gateway = new McpGateway(
     authority,
     {
       maxBodyBytes: settings.gatewayBodyLimitBytes,
       upstreamTimeoutMs: settings.gatewayTimeoutMs,
       allowedOrigins: [...settings.allowedOrigins, ...(publicOrigin === undefined ? [] : [publicOrigin])],
+      authFailures,
     },
     gatewayObserver(metrics, logger),
   );
@@ -223,7 +231,7 @@ export function createApp(container: CatwalkContainer['container'], options: Par
   const koa = new Koa();
   koa.silent = true;
   const limiter = new RateLimiter(settings.rateLimit);
-  const router = mountRoutes(routes, [apiKeyAuth(services.authenticateApiKey), rateLimit(limiter)], { maxBodyBytes: settings.apiBodyLimitBytes });
+  const router = mountRoutes(routes, [throttleAuthFailures(apiKeyAuth(services.authenticateApiKey), authFailures), rateLimit(limiter)], { maxBodyBytes: settings.apiBodyLimitBytes });
   koa.use(requestLog(logger, metrics));
   koa.use(errorMiddleware);
   koa.use(cors(settings.allowedOrigins));

@@ -17,6 +17,8 @@ export type { ErrorBody, ErrorResponse } from './errors/errorBody.js';
 export { parseJsonSafely, readJsonBody, readRawBody } from './body/readBody.js';
 export { RateLimiter } from './security/rateLimiter.js';
 export type { RateLimit, RateDecision } from './security/rateLimiter.js';
+export { AuthFailureThrottle, DEFAULT_AUTH_FAILURE_LIMIT, clientIpOf, throttleAuthFailures } from './security/authFailureThrottle.js';
+export type { AuthFailureLimit } from './security/authFailureThrottle.js';
 export { redactUrl, redactText, redactHeaders } from './observability/redact.js';
 export { buildOpenApiDocument } from './api/openapi.js';
 export type { RouteDefinition } from './api/route.js';

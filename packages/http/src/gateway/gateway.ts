@@ -6,6 +6,8 @@ import type { ErrorBody } from '../errors/errorBody.js';
 import { toErrorResponse } from '../errors/errorBody.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { isOriginAllowed } from './origins.js';
+import { clientIpOf } from '../security/authFailureThrottle.js';
+import type { AuthFailureThrottle } from '../security/authFailureThrottle.js';
 import type { GatewayAuthority, GatewayTarget } from './target.js';
 
 /** Settings of the MCP gateway. */
@@ -16,6 +18,8 @@ export interface GatewayOptions {
   readonly upstreamTimeoutMs: number;
   /** Origins allowed to call the gateway from a browser; requests without Origin are allowed. */
   readonly allowedOrigins: readonly string[];
+  /** Throttles token guessing per client IP: failed tokens drain it, an empty bucket answers 429 `rate_limited`. */
+  readonly authFailures?: AuthFailureThrottle;
 }
 
 /** What the gateway reports per request (for metrics and logs; never tokens). */
@@ -98,6 +102,14 @@ export class McpGateway {
     }
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > this.#options.maxBodyBytes) return this.#tooLarge(res, req, startedAt, deploymentId);
+    const throttle = this.#options.authFailures;
+    if (throttle !== undefined) {
+      try {
+        throttle.assertAllowed(clientIpOf(req));
+      } catch (error: unknown) {
+        return this.#fail(res, req, error, startedAt, undefined);
+      }
+    }
     const token = bearerToken(req.headers.authorization) ?? queryToken(url, queryAt);
     if (token === undefined || !isAccessTokenFormat(token) || !UUID_OR_ID.test(deploymentId)) {
       return this.#unauthorized(res, req, startedAt, undefined);
@@ -114,7 +126,20 @@ export class McpGateway {
   #proxy(req: IncomingMessage, res: ServerResponse, target: GatewayTarget, deploymentId: string, startedAt: bigint): void {
     this.#track(req, res);
     if (target.inProcess !== undefined) {
-      res.once('finish', () => this.#observer?.onResult('proxied', res.statusCode, startedAt, deploymentId));
+      let timedOut = false;
+      // No socket to go idle in-process: the timeout bounds how long the bridge may take to start its answer
+      // (a JSON answer, or the first SSE bytes); a started SSE stream then runs as long as it needs.
+      const timer = setTimeout(() => {
+        if (res.headersSent || res.writableEnded) return;
+        timedOut = true;
+        this.#send(res, req, 504, 'timeout', timeoutBody(this.#options.upstreamTimeoutMs), startedAt, deploymentId);
+      }, this.#options.upstreamTimeoutMs);
+      res.once('close', () => clearTimeout(timer));
+      res.once('finish', () => {
+        if (!timedOut) this.#observer?.onResult('proxied', res.statusCode, startedAt, deploymentId);
+      });
+      // Same rule as the upstream hop: our own token never reaches the MCP server's side.
+      delete req.headers.authorization;
       target.inProcess(req, res);
       return;
     }
@@ -154,7 +179,7 @@ export class McpGateway {
         return;
       }
       const body: ErrorBody = timedOut
-        ? { error: 'upstream_timeout', message: 'The MCP server did not answer in time.', details: { timeoutMs: this.#options.upstreamTimeoutMs } }
+        ? timeoutBody(this.#options.upstreamTimeoutMs)
         : { error: 'upstream_unavailable', message: 'The MCP server could not be reached. It may be restarting; try again shortly.', details: {} };
       this.#send(res, req, timedOut ? 504 : 502, timedOut ? 'timeout' : 'upstream_error', body, startedAt, deploymentId);
     });
@@ -198,6 +223,7 @@ export class McpGateway {
   }
 
   #unauthorized(res: ServerResponse, req: IncomingMessage, startedAt: bigint, deploymentId: string | undefined): void {
+    this.#options.authFailures?.recordFailure(clientIpOf(req));
     res.setHeader('www-authenticate', WWW_AUTHENTICATE);
     this.#send(res, req, 401, 'unauthorized', { error: 'unauthorized', message: 'A valid access token for this deployment is required.', details: {} }, startedAt, deploymentId);
   }
@@ -221,6 +247,11 @@ export class McpGateway {
     if (!req.complete) req.resume();
     this.#observer?.onResult(outcome, status, startedAt, deploymentId);
   }
+}
+
+/** The 504 answer when the MCP server stays silent past the upstream timeout. */
+function timeoutBody(timeoutMs: number): ErrorBody {
+  return { error: 'upstream_timeout', message: 'The MCP server did not answer in time.', details: { timeoutMs } };
 }
 
 function bearerToken(header: string | undefined): string | undefined {
