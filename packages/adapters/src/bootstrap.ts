@@ -65,6 +65,7 @@ import type {
   EventLog,
   Ids,
   Logger,
+  MultiuserPolicy,
   Orchestrator,
   PackageRegistry,
   RepoSource,
@@ -81,6 +82,7 @@ import { flyOrchestratorModule } from './orchestrator/fly/index.js';
 import { localOrchestratorModule } from './orchestrator/local/index.js';
 import { embeddedDataDir, openDatabase, persistenceModule, runMigrations } from './persistence/index.js';
 import type { Database } from './persistence/index.js';
+import { multiuserPolicyOf, sandboxModule, selectSandbox } from './sandbox/index.js';
 import { registryModule } from './registry/index.js';
 import { sourcesModule } from './sources/index.js';
 import { DeploymentWorker, ReconcileLoop } from './worker/index.js';
@@ -213,7 +215,7 @@ function bindUseCase<T, A extends unknown[]>(
 }
 
 /** Binds every use case of core to the ports (one singleton each; shared state such as caches lives once). */
-function bindUseCases(container: Container, config: CatwalkConfig): void {
+function bindUseCases(container: Container, config: CatwalkConfig, multiuser: MultiuserPolicy | undefined): void {
   const c = container;
   bindUseCase(c, ValidatePackage, [PackageRegistryToken, ClockToken], (registry: PackageRegistry, clock: Clock) => new ValidatePackage({ registry, clock }));
   bindUseCase(
@@ -302,7 +304,11 @@ function bindUseCases(container: Container, config: CatwalkConfig): void {
     Reconcile,
     [DeploymentRepositoryToken, OrchestratorToken, RunDeployment, ClockToken, LoggerToken],
     (deployments: DeploymentRepository, orchestrator: Orchestrator, runDeployment: RunDeployment, clock: Clock, logger: Logger) =>
-      new Reconcile({ deployments, orchestrator, runDeployment, clock, logger }),
+      new Reconcile(
+        { deployments, orchestrator, runDeployment, clock, logger },
+        // Every local machine dies with the control plane: after a restart, bring them back rather than fail them.
+        config.orchestrator.kind === 'local' ? { runningLost: 'restart', deployingLost: 'retry' } : {},
+      ),
   );
   bindUseCase(
     c,
@@ -312,7 +318,7 @@ function bindUseCases(container: Container, config: CatwalkConfig): void {
   );
   const apiKeyPorts = [UserRepositoryToken, IdsToken, ClockToken, SecretGeneratorToken, TokenHasherToken] as const;
   type ApiKeyPorts = [UserRepository, Ids, Clock, SecretGenerator, TokenHasher];
-  bindUseCase(c, CreateUser, [UserRepositoryToken, IdsToken, ClockToken], (users: UserRepository, ids: Ids, clock: Clock) => new CreateUser({ users, ids, clock }));
+  bindUseCase(c, CreateUser, [UserRepositoryToken, IdsToken, ClockToken], (users: UserRepository, ids: Ids, clock: Clock) => new CreateUser({ users, ids, clock, multiuser }));
   bindUseCase<CreateApiKey, ApiKeyPorts>(c, CreateApiKey, [...apiKeyPorts], (users, ids, clock, secrets, hasher) => new CreateApiKey({ users, ids, clock, secrets, hasher }));
   bindUseCase<EnsureAdmin, ApiKeyPorts>(c, EnsureAdmin, [...apiKeyPorts], (users, ids, clock, secrets, hasher) => new EnsureAdmin({ users, ids, clock, secrets, hasher }));
   bindUseCase(c, ListApiKeys, [UserRepositoryToken], (users: UserRepository) => new ListApiKeys({ users }));
@@ -418,9 +424,15 @@ export async function createContainer(config: CatwalkConfig, overrides: PortOver
     container.load(persistenceModule({ database }));
   }
 
-  if (!given('orchestrator')) {
+  // The multi-user rule applies only when this process confines (or fails to confine) local MCP servers itself.
+  let multiuser: MultiuserPolicy | undefined;
+  if (!given('orchestrator')) try {
     if (config.orchestrator.kind === 'local') {
-      container.load(localOrchestratorModule({ home: config.home }));
+      // Probes bubblewrap (start-up fails with how to install it) unless CATWALK_SANDBOX=none (logged warning).
+      const sandbox = await selectSandbox(config, logger);
+      container.load(sandboxModule({ sandbox }));
+      multiuser = multiuserPolicyOf(config, sandbox);
+      container.load(localOrchestratorModule({ home: config.home, sandbox }));
       closers.unshift(async () => {
         const orchestrator = container.get(OrchestratorToken) as Orchestrator & { shutdown?: () => Promise<void> };
         await orchestrator.shutdown?.();
@@ -442,6 +454,10 @@ export async function createContainer(config: CatwalkConfig, overrides: PortOver
         }),
       );
     }
+  } catch (error) {
+    // A refused start-up (no working sandbox, missing Fly settings) must not leave the database open.
+    await database?.close();
+    throw error;
   }
 
   for (const [name, port] of Object.entries(overrides) as [PortName, unknown][]) {
@@ -451,7 +467,7 @@ export async function createContainer(config: CatwalkConfig, overrides: PortOver
     container.bind(token).toConstantValue(port);
   }
 
-  bindUseCases(container, config);
+  bindUseCases(container, config, multiuser);
   bindBackground(container, config);
 
   let closed: Promise<void> | undefined;

@@ -198,3 +198,18 @@ export {
 export type { FlyOrchestratorOptions, FlyGuest, FlyClientOptions, FlyRequestRecord, FlyResponse, FlyClock } from './orchestrator/fly/index.js';
 export { DeploymentWorker, ReconcileLoop } from './worker/index.js';
 export type { DeploymentRunner, DeploymentWorkerOptions, Reconciler, ReconcileLoopOptions } from './worker/index.js';
+export {
+  BubblewrapSandbox,
+  DEFAULT_SANDBOX_LIMITS,
+  bubblewrapArgv,
+  JAIL_HOME,
+  JAIL_TMP,
+  JAIL_UID,
+  NoSandbox,
+  selectSandbox,
+  multiuserPolicyOf,
+  UNSANDBOXED_WARNING,
+  SANDBOX_INSTALL_HINT,
+  sandboxModule,
+} from './sandbox/index.js';
+export type { BubblewrapSandboxOptions, JailPlan, SystemEntry, SelectSandboxOptions } from './sandbox/index.js';

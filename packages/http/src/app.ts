@@ -6,16 +6,20 @@ import {
   AuthenticateApiKey,
   AuthorizeGatewayRequest,
   BuildCredentialForm,
+  CreateApiKey,
   CreateDeployment,
+  CreateUser,
   DeleteDeployment,
   DeploymentRepositoryToken,
   GetDeployment,
   GetDeploymentEvents,
   GetDeploymentLogs,
+  ListApiKeys,
   ListDeployments,
   LoggerToken,
   OrchestratorToken,
   RedeployDeployment,
+  RevokeApiKey,
   RotateAccessToken,
   SearchCatalog,
   StartDeployment,
@@ -31,6 +35,7 @@ import { buildOpenApiDocument } from './api/openapi.js';
 import type { RouteDefinition } from './api/route.js';
 import { analysisRoutes } from './api/routes/analysis.js';
 import { deploymentRoutes } from './api/routes/deployments.js';
+import { keyRoutes } from './api/routes/keys.js';
 import { systemRoutes } from './api/routes/system.js';
 import type { ApiServices } from './api/services.js';
 import { serveConsole } from './console/index.js';
@@ -173,6 +178,10 @@ export function createApp(container: CatwalkContainer['container'], options: Par
     redeployDeployment: container.get(RedeployDeployment),
     deleteDeployment: container.get(DeleteDeployment),
     rotateAccessToken: container.get(RotateAccessToken),
+    createApiKey: container.get(CreateApiKey),
+    listApiKeys: container.get(ListApiKeys),
+    revokeApiKey: container.get(RevokeApiKey),
+    createUser: container.get(CreateUser),
   };
 
   const metrics = new ServiceMetrics(() => deployments.countByStatus());
@@ -226,6 +235,7 @@ export function createApp(container: CatwalkContainer['container'], options: Par
     }),
     ...analysisRoutes(api),
     ...deploymentRoutes(api),
+    ...keyRoutes(api),
   );
 
   const koa = new Koa();

@@ -47,6 +47,9 @@ describe('LocalOrchestrator (fixture server)', () => {
     expect(textOf(await client.callTool({ name: 'echo', arguments: { text: 'through the bridge' } }))).to.equal('through the bridge');
     await client.close();
     expect(orchestrator.bridgeOf(handle.machineId)).to.not.equal(undefined);
+    // The gateway's in-process route: by deployment id, only for machines this process runs.
+    expect(orchestrator.handlerFor(handle.machineId.replace(/^local-/, ''))).to.be.a('function');
+    expect(orchestrator.handlerFor('no-such-deployment')).to.equal(undefined);
   });
 
   it('gives the child its credentials and nothing of the control plane environment', async () => {

@@ -18,6 +18,7 @@ interface DeployOptions {
   wait: boolean;
   timeout: number;
   json?: boolean;
+  network?: 'shared' | 'none';
 }
 
 /** A deployment name from a source: `npm:@scope/server-x@1.2` → `server-x`, a GitHub URL → its repository. */
@@ -129,6 +130,7 @@ export function registerDeployCommand(program: Command, ctx: CommandContext): vo
     .option('--env-file <path>', 'read credential values from a dotenv file (--env wins)')
     .option('--prompt', 'ask for every credential, optional ones included (needs a terminal)')
     .option('--no-wait', 'return once created instead of waiting until it runs')
+    .addOption(new Option('--network <mode>', 'shared (default) or none: cut a local deployment off the network').choices(['shared', 'none']))
     .addOption(
       new Option('--timeout <seconds>', 'how long to wait until running').default(600).argParser((v: string) => {
         const n = Number(v);
@@ -155,7 +157,12 @@ export function registerDeployCommand(program: Command, ctx: CommandContext): vo
         const checked = await client.post<{ valid: true; names: string[] }>('/api/validate/credentials', { source, credentials: values });
         progress.done('validate', checked.names.length === 0 ? 'no credentials needed' : `credentials: ${checked.names.join(', ')}`);
         progress.start('seal');
-        const created = await client.post<CreatedDeploymentView>('/api/deployments', { name, source, credentials: values });
+        const created = await client.post<CreatedDeploymentView>('/api/deployments', {
+          name,
+          source,
+          credentials: values,
+          ...(options.network === undefined ? {} : { network: options.network }),
+        });
         progress.done('seal', `${created.deployment.id} (${created.deployment.package.name}@${created.deployment.package.version})`);
         for (const warning of created.warnings ?? []) ctx.io.stderr.write(ctx.errStyle.yellow(`warning: ${warning}\n`));
         let final = created.deployment;

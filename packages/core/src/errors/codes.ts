@@ -53,6 +53,10 @@ export const ERROR_CODES = {
   rate_limited: 'rate_limited',
   /** A body or value exceeded its size limit. */
   payload_too_large: 'payload_too_large',
+  /** The MCP gateway could not reach the deployment's MCP server (down or restarting); retry shortly. */
+  upstream_unavailable: 'upstream_unavailable',
+  /** The deployment's MCP server did not answer the gateway in time; `details.timeoutMs` says how long it waited. */
+  upstream_timeout: 'upstream_timeout',
 } as const;
 
 /** One of the stable error codes. */

@@ -45,6 +45,7 @@ export const createDeploymentBody = z.strictObject({
   package: packageField.optional().describe('Overrides the analysed package (same server, another version)'),
   config: z.record(z.string(), z.unknown()).optional().describe('An MCP config to deploy instead of analysing the source (an edited analysis)'),
   args: z.array(z.string().max(1024)).max(64).optional().describe('Package arguments (argv after the package); default: the config’s'),
+  network: z.enum(['shared', 'none']).optional().describe('`none` cuts a local deployment off the network (loopback only); default `shared`'),
 });
 
 export const updateCredentialsBody = z.strictObject({ credentials: credentialsField });

@@ -2,7 +2,11 @@ import type {
   AnalyzeSource,
   AuthenticateApiKey,
   BuildCredentialForm,
+  CreateApiKey,
   CreateDeployment,
+  CreateUser,
+  ListApiKeys,
+  RevokeApiKey,
   UpdateCredentials,
   ValidateCredentials,
   DeleteDeployment,
@@ -37,6 +41,10 @@ export interface ApiServices {
   readonly redeployDeployment: RedeployDeployment;
   readonly deleteDeployment: DeleteDeployment;
   readonly rotateAccessToken: RotateAccessToken;
+  readonly createApiKey: CreateApiKey;
+  readonly listApiKeys: ListApiKeys;
+  readonly revokeApiKey: RevokeApiKey;
+  readonly createUser: CreateUser;
 }
 
 /** What routes need besides the use cases. */

@@ -26,6 +26,8 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   registry_unavailable: 502,
   source_unavailable: 502,
   orchestrator_failed: 502,
+  upstream_unavailable: 502,
+  upstream_timeout: 504,
   runtime_unavailable: 503,
   deployment_unavailable: 503,
   storage_unavailable: 503,

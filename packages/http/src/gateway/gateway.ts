@@ -1,9 +1,10 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isAccessTokenFormat, isCatwalkError, CatwalkError } from '@catwalk/core';
+import { ERROR_CODES, isAccessTokenFormat, isCatwalkError, CatwalkError } from '@catwalk/core';
 import type { ErrorBody } from '../errors/errorBody.js';
 import { toErrorResponse } from '../errors/errorBody.js';
+import { statusFor } from '../errors/statusTable.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { isOriginAllowed } from './origins.js';
 import { clientIpOf } from '../security/authFailureThrottle.js';
@@ -132,7 +133,7 @@ export class McpGateway {
       const timer = setTimeout(() => {
         if (res.headersSent || res.writableEnded) return;
         timedOut = true;
-        this.#send(res, req, 504, 'timeout', timeoutBody(this.#options.upstreamTimeoutMs), startedAt, deploymentId);
+        this.#send(res, req, statusFor('upstream_timeout'), 'timeout', timeoutBody(this.#options.upstreamTimeoutMs), startedAt, deploymentId);
       }, this.#options.upstreamTimeoutMs);
       res.once('close', () => clearTimeout(timer));
       res.once('finish', () => {
@@ -180,8 +181,8 @@ export class McpGateway {
       }
       const body: ErrorBody = timedOut
         ? timeoutBody(this.#options.upstreamTimeoutMs)
-        : { error: 'upstream_unavailable', message: 'The MCP server could not be reached. It may be restarting; try again shortly.', details: {} };
-      this.#send(res, req, timedOut ? 504 : 502, timedOut ? 'timeout' : 'upstream_error', body, startedAt, deploymentId);
+        : { error: ERROR_CODES.upstream_unavailable, message: 'The MCP server could not be reached. It may be restarting; try again shortly.', details: {} };
+      this.#send(res, req, statusFor(timedOut ? ERROR_CODES.upstream_timeout : ERROR_CODES.upstream_unavailable), timedOut ? 'timeout' : 'upstream_error', body, startedAt, deploymentId);
     });
     // The client went away: stop the upstream request too (a GET stream, an abandoned tool call).
     res.on('close', () => {
@@ -251,7 +252,7 @@ export class McpGateway {
 
 /** The 504 answer when the MCP server stays silent past the upstream timeout. */
 function timeoutBody(timeoutMs: number): ErrorBody {
-  return { error: 'upstream_timeout', message: 'The MCP server did not answer in time.', details: { timeoutMs } };
+  return { error: ERROR_CODES.upstream_timeout, message: 'The MCP server did not answer in time.', details: { timeoutMs } };
 }
 
 function bearerToken(header: string | undefined): string | undefined {

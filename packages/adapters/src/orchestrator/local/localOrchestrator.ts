@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { CatwalkError, isCatwalkError, type Sandbox, type DeploySpec, type LogLine, type MachineHandle, type MachineState, type MachineStatus, type Orchestrator, type ToolSpec } from '@catwalk/core';
 import { createBridgeServer, type BridgeServer } from '../../bridge/httpServer.js';
@@ -196,6 +197,24 @@ export class LocalOrchestrator implements Orchestrator {
   /** The in-process bridge of a machine, so the gateway can serve it without a second HTTP hop. */
   bridgeOf(machineId: string): McpBridge | undefined {
     return this.machines.get(machineId)?.bridge;
+  }
+
+  /**
+   * Serves a deployment's MCP endpoint in this process, for the gateway (no second HTTP hop). The gateway has
+   * already authenticated the caller with the deployment's access token, so the bridge's upstream secret check
+   * is skipped. The bridge is looked up on every request, so a handler the gateway cached keeps working when the
+   * machine is redeployed (new bridge). Undefined when this process runs no machine for the deployment (the
+   * gateway then uses the upstream URL).
+   */
+  handlerFor(deploymentId: string): ((req: IncomingMessage, res: ServerResponse) => void) | undefined {
+    const machineId = LocalOrchestrator.machineIdOf(deploymentId);
+    if (!this.machines.has(machineId)) return undefined;
+    return (req, res) => {
+      const bridge = this.machines.get(machineId)?.bridge;
+      if (bridge !== undefined) return bridge.handle(req, res, { secretVerified: true });
+      res.writeHead(502, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'upstream_unavailable', message: 'The MCP server is not running in this process.', details: {} }));
+    };
   }
 
   /** The pid (= process group id) of a machine's current child, for operators and tests. */

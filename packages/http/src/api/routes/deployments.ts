@@ -60,6 +60,7 @@ export function deploymentRoutes(api: ApiContext): RouteDefinition[] {
           credentials: body.credentials,
           ...(config === undefined ? {} : { config }),
           ...(body.args === undefined ? {} : { args: body.args }),
+          ...(body.network === undefined ? {} : { network: body.network }),
         });
         const id = created.deployment.id;
         api.deploymentChanged(id);
