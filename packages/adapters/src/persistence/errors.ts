@@ -30,8 +30,10 @@ export function isUnavailableError(error: unknown): boolean {
   if (Array.isArray(inner.errors) && inner.errors.some((nested) => isUnavailableError(nested))) return true; // AggregateError (IPv4+IPv6)
   const message = String(inner.message ?? (error as { message?: unknown })?.message ?? '').toLowerCase();
   if (UNAVAILABLE_MESSAGES.some((text) => message.includes(text))) return true;
+  // TypeORM's own "connection gone" errors: a backend terminated mid-transaction makes TypeORM release the query
+  // runner, so the next query fails with QueryRunnerProviderAlreadyReleasedError rather than a driver error.
   const name = (error as { name?: unknown })?.name;
-  return name === 'CannotExecuteNotConnectedError' || name === 'ConnectionIsNotSetError';
+  return name === 'CannotExecuteNotConnectedError' || name === 'ConnectionIsNotSetError' || name === 'QueryRunnerProviderAlreadyReleasedError';
 }
 
 /**

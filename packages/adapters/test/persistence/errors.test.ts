@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { CatwalkError } from '@catwalk/core';
+import { QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { isUuid, translateDbError } from '../../src/persistence/errors.js';
 
 /** A pg DatabaseError as the driver raises it (wrapped by TypeORM in a QueryFailedError). */
@@ -31,12 +32,14 @@ describe('database error translation', () => {
       new Error('Connection terminated unexpectedly'),
       new Error('timeout exceeded when trying to connect'),
       Object.assign(new Error('Driver not Connected'), { name: 'TypeORMError' }),
+      // What TypeORM throws when the backend was terminated and it already released the transaction's connection.
+      new QueryRunnerProviderAlreadyReleasedError(),
     ];
     for (const error of cases) {
       const translated = translateDbError(error, 'deployments.get');
       expect(codeOf(translated), String(error)).to.equal('storage_unavailable');
       expect((translated as CatwalkError).retryable).to.equal(true);
-      expect(translated.message).to.not.match(/ECONNREFUSED|127\.0\.0\.1|terminat|timeout exceeded|Driver/);
+      expect(translated.message).to.not.match(/ECONNREFUSED|127\.0\.0\.1|terminat|timeout exceeded|Driver|released/);
     }
   });
 
