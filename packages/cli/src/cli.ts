@@ -10,6 +10,7 @@ import { registerBridgeCommand } from './commands/bridge.js';
 import { registerDeployCommand } from './commands/deploy.js';
 import { registerDeploymentCommands } from './commands/deployments.js';
 import { registerKeysCommands } from './commands/keys.js';
+import { registerUsersCommands } from './commands/users.js';
 import { registerLoginCommand } from './commands/login.js';
 import { migrateCommand } from './commands/migrate.js';
 import { registerSearchCommand } from './commands/search.js';
@@ -53,6 +54,7 @@ export function buildProgram(io: CliIo, options: ContextOptions = {}): Command {
   registerDeploymentCommands(program, ctx);
   registerSearchCommand(program, ctx);
   registerKeysCommands(program, ctx);
+  registerUsersCommands(program, ctx);
   registerSecretsCommands(program, ctx);
   registerLoginCommand(program, ctx);
   registerBridgeCommand(program, ctx);

@@ -292,6 +292,21 @@ describe('catwalk CLI against a fake API', () => {
       expect((await run(['keys', 'list'])).out).to.match(/k1\s+ci\s+cwa_abcd\s+2026-11-22 10:00:00\s+-\s+active/);
       expect((await run(['keys', 'revoke', 'k1'])).code).to.equal(0);
     });
+
+    it('users create shows the new user\'s key once, and a refusal exits 1 with the API\'s message', async () => {
+      const key = { id: 'k2', userId: 'u2', name: 'first key', prefix: 'cwa_efgh', createdAt: '2026-11-22T10:00:00.000Z', lastUsedAt: null, revokedAt: null };
+      const created201 = { status: 201, body: { user: { id: 'u2', name: 'ada', role: 'user', createdAt: '2026-11-22T10:00:00.000Z' }, apiKey: KEY, key } };
+      const refused403 = { status: 403, body: { error: 'forbidden', message: 'Only an admin may create users.', details: {} } };
+      let answered = 0;
+      api.on('POST /api/users', () => (answered++ === 0 ? created201 : refused403));
+      const created = await run(['users', 'create', 'ada']);
+      expect(created.code).to.equal(0);
+      expect(created.out).to.contain(KEY).and.to.contain('ada');
+      expect(api.calls('POST /api/users')[0]?.body).to.deep.equal({ name: 'ada' });
+      const refused = await run(['users', 'create', 'bob']);
+      expect(refused.code).to.equal(1);
+      expect(refused.err).to.contain('Only an admin may create users.');
+    });
   });
 
   describe('colours', () => {
