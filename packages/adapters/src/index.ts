@@ -184,8 +184,8 @@ export type {
   RunBridgeOptions,
   RunningBridge,
 } from './bridge/index.js';
-export { LocalOrchestrator, defaultLauncher, PackageInstaller, guardChildren, localOrchestratorModule } from './orchestrator/local/index.js';
-export type { LocalOrchestratorOptions, Launcher, PackageInstallerOptions, Killable } from './orchestrator/local/index.js';
+export { LocalOrchestrator, defaultLauncher, PackageInstaller, PythonInstaller, guardChildren, localOrchestratorModule } from './orchestrator/local/index.js';
+export type { LocalOrchestratorOptions, Launcher, PackageInstallerOptions, PythonInstallerOptions, Killable } from './orchestrator/local/index.js';
 export {
   FlyOrchestrator,
   mapState as mapFlyMachineState,
@@ -210,6 +210,9 @@ export {
   multiuserPolicyOf,
   UNSANDBOXED_WARNING,
   SANDBOX_INSTALL_HINT,
+  RLIMITS_ONLY_WARNING,
+  CgroupLimiter,
+  JailCgroup,
   sandboxModule,
 } from './sandbox/index.js';
-export type { BubblewrapSandboxOptions, JailPlan, SystemEntry, SelectSandboxOptions } from './sandbox/index.js';
+export type { BubblewrapSandboxOptions, JailPlan, SystemEntry, SelectSandboxOptions, CgroupLimits, CgroupLimiterOptions, CgroupController } from './sandbox/index.js';

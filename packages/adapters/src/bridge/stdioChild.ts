@@ -8,6 +8,11 @@ export interface LaunchCommand {
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly cwd?: string;
+  /**
+   * Called synchronously right after spawn with the child's pid (the sandbox puts it in its resource-limit group).
+   * When it throws, the child's process group is killed and the failure reported like a spawn error.
+   */
+  readonly onSpawn?: (pid: number) => void;
 }
 
 /** The message channel to an MCP server, as the bridge sees it. */
@@ -52,6 +57,17 @@ export class StdioChild implements Upstream {
       this.finish(null, null);
     });
     this.process.on('exit', (code, signal) => this.finish(code, signal));
+    if (launch.onSpawn !== undefined && this.process.pid !== undefined) {
+      try {
+        launch.onSpawn(this.process.pid);
+      } catch (error) {
+        // Fail closed: a child that could not be confined must not run. Reported on the next tick, once the
+        // owner (the supervisor) listens, the way spawn errors arrive.
+        this.signal('SIGKILL');
+        const failure = new Error(error instanceof Error ? error.message : String(error), { cause: error });
+        process.nextTick(() => this.process.emit('error', failure));
+      }
+    }
   }
 
   get pid(): number | undefined {

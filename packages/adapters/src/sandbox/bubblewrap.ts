@@ -1,12 +1,14 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CatwalkError, reservedEnvNameReason, type ConfinedLaunch, type Sandbox, type SandboxLaunch, type SandboxLimits, type SandboxProbe } from '@catwalk/core';
 import { findExecutable } from '../bridge/launch.js';
 import { JAIL_HOME, JAIL_TMP, bubblewrapArgv, type SystemEntry } from './bubblewrapArgs.js';
+import type { CgroupLimiter } from './cgroups.js';
 
 /** Limits every jail gets unless the launch says otherwise (see docs/operations.md for what holds where). */
-export const DEFAULT_SANDBOX_LIMITS: Required<Omit<SandboxLimits, 'cpuSeconds' | 'maxProcesses'>> = {
+export const DEFAULT_SANDBOX_LIMITS: Required<Omit<SandboxLimits, 'cpuSeconds' | 'cpus'>> = {
+  maxProcesses: 256,
   memoryBytes: 1024 * 1024 * 1024,
   fileSizeBytes: 1024 * 1024 * 1024,
   openFiles: 4096,
@@ -24,6 +26,11 @@ export interface BubblewrapSandboxOptions {
   readonly limits?: SandboxLimits;
   /** Extra host paths every jail reads (e.g. a uv installation); the running Node's prefix is added by itself. */
   readonly runtimePaths?: readonly string[];
+  /**
+   * Per-deployment cgroups (process count, memory and CPU rate of the whole jail), from `CgroupLimiter.detect()`;
+   * absent: only the per-process rlimits hold. `selectSandbox` detects them at start-up.
+   */
+  readonly cgroups?: CgroupLimiter | undefined;
 }
 
 const SYSTEM_SEARCH_PATH = '/usr/bin:/bin:/usr/local/bin:/usr/sbin:/sbin';
@@ -42,7 +49,8 @@ function isWithin(child: string, parent: string): boolean {
  * Runs each local MCP server in its own bubblewrap jail (see {@link bubblewrapArgv} for the options). The jail
  * sees the system read-only, minus /etc secrets; its runtime and package read-only; its own
  * `$CATWALK_HOME/deployments/<id>/{home,tmp}` as `/home/mcp` and `/tmp`, the only writable places; nothing else of
- * `$CATWALK_HOME` (key file, database, other deployments). Resource limits are rlimits set with `prlimit`.
+ * `$CATWALK_HOME` (key file, database, other deployments). Resource limits: per-process rlimits set with `prlimit`,
+ * and, where the machine has a writable cgroup hierarchy, the jail's own cgroup (see {@link CgroupLimiter}).
  */
 export class BubblewrapSandbox implements Sandbox {
   readonly name = 'bubblewrap';
@@ -94,6 +102,7 @@ export class BubblewrapSandbox implements Sandbox {
       .map((path) => this.readOnlyBind(path))
       // Paths inside the system directories are readable already (unless they lie in a masked CATWALK_HOME).
       .filter(([source, target]) => source !== target || !this.bound.some((b) => isWithin(target, b)) || isWithin(target, this.home));
+    const limits: SandboxLimits = { ...DEFAULT_SANDBOX_LIMITS, ...this.options.limits, ...launch.limits };
     const argv = bubblewrapArgv({
       bwrap,
       prlimit: this.prlimitPath,
@@ -105,31 +114,35 @@ export class BubblewrapSandbox implements Sandbox {
       homeDir,
       tmpDir,
       network: launch.network,
-      limits: { ...DEFAULT_SANDBOX_LIMITS, ...this.options.limits, ...launch.limits },
+      limits,
       argv: launch.argv,
     });
-    return { argv, env: this.jailEnvironment(launch.env), cwd: homeDir };
+    // Last, so that nothing above can fail after the group exists (the caller releases it only with a launch).
+    const group = this.options.cgroups?.create(launch.deploymentId, limits);
+    const confined = { argv, env: this.jailEnvironment(launch.env), cwd: homeDir };
+    return group === undefined ? confined : { ...confined, attach: (pid: number) => group.attach(pid), release: () => group.release() };
   }
 
+  /**
+   * Runs `cat` in a jail the way a deployment runs, resource-limit group included: `cat` waits for its stdin to
+   * close, so the group is joined while the process is alive and a broken cgroup setup fails here, at start-up.
+   */
   async probe(): Promise<SandboxProbe> {
     const bwrap = this.bwrapPath;
     if (bwrap === undefined) return { ok: false, reason: 'bwrap is not installed' };
     if (this.options.prlimitPath !== null && this.prlimitPath === undefined) return { ok: false, reason: 'prlimit (util-linux) is not installed' };
     const id = `probe-${process.pid}-${Date.now()}`;
-    const truePath = findExecutable('true', SYSTEM_SEARCH_PATH);
-    if (truePath === undefined) return { ok: false, reason: 'the system has no `true` program to probe with' };
+    const catPath = findExecutable('cat', SYSTEM_SEARCH_PATH);
+    if (catPath === undefined) return { ok: false, reason: 'the system has no `cat` program to probe with' };
+    let release: (() => Promise<void>) | undefined;
     try {
-      const launch = await this.wrap({ argv: [truePath], env: { LANG: 'C.UTF-8' }, cwd: this.home, deploymentId: id, network: 'shared' });
-      const [command, ...args] = launch.argv;
-      return await new Promise<SandboxProbe>((done) => {
-        execFile(command!, args, { env: { ...launch.env }, cwd: launch.cwd, timeout: 15_000 }, (error, _stdout, stderr) => {
-          if (error === null) done({ ok: true });
-          else done({ ok: false, reason: stderr.trim().split('\n').at(-1)?.slice(0, 300) || error.message });
-        });
-      });
+      const launch = await this.wrap({ argv: [catPath], env: { LANG: 'C.UTF-8' }, cwd: this.home, deploymentId: id, network: 'shared' });
+      release = launch.release;
+      return await runProbe(launch);
     } catch (error) {
       return { ok: false, reason: error instanceof Error ? error.message : String(error) };
     } finally {
+      await release?.().catch(() => undefined);
       rmSync(join(this.home, 'deployments', id), { recursive: true, force: true });
     }
   }
@@ -165,6 +178,38 @@ export class BubblewrapSandbox implements Sandbox {
     const path = [...(this.bound.some((b) => isWithin(nodeBin, b)) ? [] : [nodeBin]), '/usr/local/bin', '/usr/bin', '/bin'];
     return { LANG: 'C.UTF-8', ...out, PATH: path.join(':'), HOME: JAIL_HOME, TMPDIR: JAIL_TMP };
   }
+}
+
+/** Spawns a confined `cat`, attaches it, closes its stdin and waits for a clean exit (15 s at most). */
+function runProbe(launch: ConfinedLaunch): Promise<SandboxProbe> {
+  const [command, ...args] = launch.argv;
+  return new Promise<SandboxProbe>((done) => {
+    const child = spawn(command!, args, { env: { ...launch.env }, cwd: launch.cwd, stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.stdin.on('error', () => undefined); // EPIPE when the jail failed before reading
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      done({ ok: false, reason: error.message });
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) done({ ok: true });
+      else done({ ok: false, reason: stderr.trim().split('\n').at(-1)?.slice(0, 300) || `the jail exited with ${signal ?? `code ${String(code)}`}` });
+    });
+    if (child.pid !== undefined && launch.attach !== undefined) {
+      try {
+        launch.attach(child.pid);
+      } catch (error) {
+        child.kill('SIGKILL');
+        clearTimeout(timer);
+        done({ ok: false, reason: error instanceof Error ? error.message : String(error) });
+        return;
+      }
+    }
+    child.stdin.end();
+  });
 }
 
 function sshHostKeys(): string[] {

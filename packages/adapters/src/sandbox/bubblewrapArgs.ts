@@ -34,12 +34,15 @@ export interface JailPlan {
   readonly argv: readonly string[];
 }
 
+/**
+ * Per-process rlimits. The process count is deliberately not one of them: RLIMIT_NPROC counts every process of
+ * the host user (control plane and all jails) and is ignored for root; the jail's cgroup bounds it instead.
+ */
 function limitArgs(limits: SandboxLimits): string[] {
   const args: string[] = [];
   const both = (option: string, value: number | undefined): void => {
     if (value !== undefined) args.push(`--${option}=${Math.floor(value)}:${Math.floor(value)}`);
   };
-  both('nproc', limits.maxProcesses);
   both('data', limits.memoryBytes);
   both('cpu', limits.cpuSeconds);
   both('fsize', limits.fileSizeBytes);
@@ -54,7 +57,7 @@ function limitArgs(limits: SandboxLimits): string[] {
  * (no shell anywhere). Mount order matters, bwrap applies them in sequence: system read-only, secrets hidden,
  * `$CATWALK_HOME` masked, the private home/tmp, then package directories on top.
  *
- * Namespaces: user (so capabilities and RLIMIT_NPROC are per jail, and nested user namespaces are disabled), PID
+ * Namespaces: user (so capabilities are per jail, and nested user namespaces are disabled), PID
  * (the server sees only its own processes), IPC, UTS, cgroup when possible, and network only with `network: none`.
  * The environment is NOT passed with `--setenv`: argv is world-readable in /proc, so credentials travel in the
  * spawned process's environment (readable only by the same uid), which the caller builds from scratch.

@@ -167,9 +167,10 @@ describe('LocalOrchestrator (real @modelcontextprotocol/server-memory)', () => {
     expect(elapsed, `warm restart took ${elapsed} ms`).to.be.below(3000);
   });
 
-  it('refuses a python package with runtime_unavailable when uvx is missing', async () => {
+  it('refuses a python package with runtime_unavailable when uvx is missing (pre-install off, unconfined)', async () => {
     home = mkdtempSync(join(tmpdir(), 'catwalk-local-'));
-    orchestrator = new LocalOrchestrator({ home });
+    // With the pre-install on (the default), Python packages go into a venv instead: see pythonInstaller.test.ts.
+    orchestrator = new LocalOrchestrator({ home, preinstall: false });
     let error: unknown;
     try {
       await orchestrator.deploy({ ...spec('p1'), package: { runtime: 'python', name: 'mcp-server-fetch', version: '1.0.0' } });

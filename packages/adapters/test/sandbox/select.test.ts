@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Container } from 'inversify';
@@ -7,7 +7,7 @@ import { CreateUser, SandboxToken, UNSANDBOXED_MULTIUSER_MESSAGE, isCatwalkError
 import { FakeClock, InMemoryStore, InMemoryUserRepository, RecordingLogger, SequentialIds } from '@catwalk/core/testing';
 import { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.js';
 import { NoSandbox } from '../../src/sandbox/none.js';
-import { UNSANDBOXED_WARNING, multiuserPolicyOf, sandboxModule, selectSandbox } from '../../src/sandbox/index.js';
+import { CgroupLimiter, RLIMITS_ONLY_WARNING, UNSANDBOXED_WARNING, multiuserPolicyOf, sandboxModule, selectSandbox } from '../../src/sandbox/index.js';
 
 describe('selectSandbox', () => {
   let home: string;
@@ -16,12 +16,64 @@ describe('selectSandbox', () => {
   });
   afterEach(() => rmSync(home, { recursive: true, force: true }));
 
-  it('defaults to bubblewrap when its probe works', async () => {
+  it('defaults to bubblewrap when its probe works, and says once which per-deployment limits hold', async () => {
     const logger = new RecordingLogger();
-    const sandbox = await selectSandbox(loadConfig({ CATWALK_HOME: home }), logger);
+    // A group name of its own, so that the probe's group cannot collide with anything (it removes it again).
+    const cgroups = CgroupLimiter.detect({ groupName: `catwalk-select-${process.pid}` });
+    const sandbox = await selectSandbox(loadConfig({ CATWALK_HOME: home }), logger, { cgroups });
     expect(sandbox).to.be.instanceOf(BubblewrapSandbox);
     expect(sandbox.confined).to.equal(true);
-    expect(logger.entries.some((e) => e.level === 'warn')).to.equal(false);
+    for (const placement of cgroups.placements) expect(existsSync(placement.parent), placement.parent).to.equal(false);
+    const messages = logger.entries.map((e) => e.message);
+    if (cgroups.controllers.length === 3) {
+      expect(messages).to.include(`per-deployment resource limits: ${cgroups.describe()}`);
+      expect(logger.entries.some((e) => e.level === 'warn')).to.equal(false);
+    } else if (cgroups.controllers.length === 0) expect(messages).to.include(RLIMITS_ONLY_WARNING);
+  });
+
+  it('warns that only per-process rlimits hold when there is no writable cgroup hierarchy', async () => {
+    const logger = new RecordingLogger();
+    await selectSandbox(loadConfig({ CATWALK_HOME: home }), logger, { cgroups: null });
+    expect(logger.entries.filter((e) => e.level === 'warn').map((e) => e.message)).to.deep.equal([RLIMITS_ONLY_WARNING]);
+    await selectSandbox(loadConfig({ CATWALK_HOME: home }), logger, { cgroups: new CgroupLimiter([]) });
+    expect(logger.entries.filter((e) => e.level === 'warn')).to.have.length(2);
+  });
+
+  it('fails start-up (closed) when the detected hierarchy cannot hold a group', async () => {
+    writeFileSync(join(home, 'a-file'), '');
+    const broken = new CgroupLimiter([{ controller: 'pids', version: 1, parent: join(home, 'a-file', 'catwalk') }]);
+    const failure = await selectSandbox(loadConfig({ CATWALK_HOME: home }), new RecordingLogger(), { cgroups: broken }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(failure).to.have.property('code', 'invalid_config');
+    expect((failure as Error).message).to.contain('resource limits (cgroup)');
+  });
+
+  it('warns about a configured CPU cap that no cpu controller enforces', async function () {
+    const logger = new RecordingLogger();
+    const real = CgroupLimiter.detect({ groupName: `catwalk-select-cpu-${process.pid}` });
+    if (!real.holds('pids')) this.skip();
+    const withoutCpu = new CgroupLimiter(real.placements.filter((p) => p.controller !== 'cpu'));
+    await selectSandbox(loadConfig({ CATWALK_HOME: home, CATWALK_SANDBOX_CPUS: '0.5' }), logger, { cgroups: withoutCpu });
+    expect(logger.entries.filter((e) => e.level === 'warn').map((e) => e.message).join()).to.contain('CATWALK_SANDBOX_CPUS has no effect');
+  });
+
+  it('hands the configured limits to the jail: rlimits in its argv, the jail-wide ones to its cgroup', async () => {
+    const cgroups = CgroupLimiter.detect({ groupName: `catwalk-select-limits-${process.pid}` });
+    const config = loadConfig({ CATWALK_HOME: home, CATWALK_SANDBOX_MEMORY_MB: '300', CATWALK_SANDBOX_MAX_PROCESSES: '40', CATWALK_SANDBOX_CPUS: '1.5' });
+    const sandbox = await selectSandbox(config, new RecordingLogger(), { cgroups });
+    const launch = await sandbox.wrap({ argv: ['/bin/true'], env: {}, cwd: '/', deploymentId: 'd-limits', network: 'shared' });
+    try {
+      expect(launch.argv).to.include(`--data=${300 * 1024 * 1024}:${300 * 1024 * 1024}`);
+      const pids = cgroups.placements.find((p) => p.controller === 'pids');
+      if (pids !== undefined) expect(readFileSync(join(pids.parent, 'd-limits', 'pids.max'), 'utf8').trim()).to.equal('40');
+      const cpu = cgroups.placements.find((p) => p.controller === 'cpu');
+      if (cpu !== undefined && cpu.version === 1) expect(readFileSync(join(cpu.parent, 'd-limits', 'cpu.cfs_quota_us'), 'utf8').trim()).to.equal('150000');
+    } finally {
+      await launch.release?.();
+    }
+    for (const placement of cgroups.placements) expect(existsSync(placement.parent), placement.parent).to.equal(false);
   });
 
   for (const mode of ['auto', 'bubblewrap']) {

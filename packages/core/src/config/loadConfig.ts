@@ -54,6 +54,8 @@ export interface CatwalkConfig {
   readonly registries: {
     readonly npmUrl: string;
     readonly pypiUrl: string;
+    /** The simple index pip installs from (`PYPI_INDEX_URL`, else `{pypiUrl}/simple`). */
+    readonly pypiIndexUrl: string;
     readonly mcpRegistryUrl: string;
     readonly glamaUrl: string;
     readonly githubApiUrl: string;
@@ -62,6 +64,15 @@ export interface CatwalkConfig {
   readonly sandbox: {
     readonly mode: 'bubblewrap' | 'none' | 'auto';
     readonly allowUnsandboxedMultiuser: boolean;
+    /** Per-deployment limits of the bubblewrap sandbox (core's `SandboxLimits`; what holds where: docs/operations.md). */
+    readonly limits: {
+      /** Processes and threads of the whole jail (cgroup). */
+      readonly maxProcesses: number;
+      /** Memory of the whole jail (cgroup) and of each process (RLIMIT_DATA), in bytes. */
+      readonly memoryBytes: number;
+      /** CPU rate of the whole jail in CPUs (cgroup); absent: no cap. */
+      readonly cpus?: number;
+    };
   };
   readonly gateway: {
     readonly timeoutMs: number;
@@ -173,6 +184,7 @@ function toConfig(env: ParsedEnv, defaults: ConfigDefaults): CatwalkConfig {
     registries: {
       npmUrl: env.NPM_REGISTRY_URL,
       pypiUrl: env.PYPI_URL,
+      pypiIndexUrl: env.PYPI_INDEX_URL ?? `${env.PYPI_URL}/simple`,
       mcpRegistryUrl: env.MCP_REGISTRY_URL,
       glamaUrl: env.GLAMA_URL,
       githubApiUrl: env.GITHUB_API_URL,
@@ -181,6 +193,11 @@ function toConfig(env: ParsedEnv, defaults: ConfigDefaults): CatwalkConfig {
     sandbox: {
       mode: env.CATWALK_SANDBOX,
       allowUnsandboxedMultiuser: env.CATWALK_ALLOW_UNSANDBOXED_MULTIUSER,
+      limits: {
+        maxProcesses: env.CATWALK_SANDBOX_MAX_PROCESSES,
+        memoryBytes: env.CATWALK_SANDBOX_MEMORY_MB * 1024 * 1024,
+        ...optional('cpus', env.CATWALK_SANDBOX_CPUS),
+      },
     },
     gateway: { timeoutMs: env.CATWALK_GATEWAY_TIMEOUT_MS },
     log: { level: env.CATWALK_LOG_LEVEL },

@@ -52,6 +52,15 @@ export function integer(min: number, max: number): (raw: string) => number {
   };
 }
 
+/** A decimal number in [min, max] (`0.5`, `2`, `1.25`). */
+export function decimal(min: number, max: number): (raw: string) => number {
+  return (raw) => {
+    const value = /^[0-9]{1,9}(\.[0-9]{1,6})?$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!(value >= min && value <= max)) throw new ValueRefused(`must be a number from ${min} to ${max}, such as 0.5 or 2`);
+    return value;
+  };
+}
+
 const TRUE = ['1', 'true', 'yes', 'on'];
 const FALSE = ['0', 'false', 'no', 'off'];
 /** 1/true/yes/on or 0/false/no/off, any case. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { absolutePath, apiKey, boolean, envValue, integer, oneOf, origins, postgresUrl, secretKeys, text, webUrl } from './values.js';
+import { absolutePath, apiKey, boolean, decimal, envValue, integer, oneOf, origins, postgresUrl, secretKeys, text, webUrl } from './values.js';
 
 /** The groups of `CatwalkConfig`, used to order the documentation. */
 export type ConfigGroup =
@@ -126,6 +126,12 @@ export const VARIABLES = {
   NPM_REGISTRY_URL: define('registries', 'npm registry base URL (mirrors and private registries work).', envValue(webUrl, 'https://registry.npmjs.org'), { default: 'https://registry.npmjs.org' }),
   /** PyPI base URL (JSON API at /pypi/{name}/json). */
   PYPI_URL: define('registries', 'PyPI base URL (JSON API at /pypi/{name}/json).', envValue(webUrl, 'https://pypi.org'), { default: 'https://pypi.org' }),
+  /** PEP 503 simple index local deployments install Python packages from; unset: PYPI_URL + /simple. */
+  PYPI_INDEX_URL: define(
+    'registries',
+    'PEP 503 simple index that local deployments install Python packages from (pip --index-url). Default: PYPI_URL + /simple (https://pypi.org/simple).',
+    envValue(webUrl),
+  ),
   /** Official MCP registry base URL. */
   MCP_REGISTRY_URL: define('registries', 'Official MCP registry base URL.', envValue(webUrl, 'https://registry.modelcontextprotocol.io'), { default: 'https://registry.modelcontextprotocol.io' }),
   /** Glama base URL (catalogue search). */
@@ -134,6 +140,26 @@ export const VARIABLES = {
   CATWALK_SANDBOX: define('sandbox', 'How local deployments are confined: bubblewrap, none, or auto (bubblewrap when it works here).', envValue(oneOf(['bubblewrap', 'none', 'auto'] as const), 'auto'), { default: 'auto' }),
   /** Allow a second user while deployments run unconfined. */
   CATWALK_ALLOW_UNSANDBOXED_MULTIUSER: define('sandbox', 'Allow more than one user while local deployments run unconfined (CATWALK_SANDBOX=none).', envValue(boolean, false), { default: false }),
+  /** Processes and threads of one local deployment's jail together (cgroup pids controller). */
+  CATWALK_SANDBOX_MAX_PROCESSES: define(
+    'sandbox',
+    'Most processes and threads of one local deployment, its whole jail together (8-4194304). Holds where a cgroup pids controller is writable.',
+    envValue(integer(8, 4_194_304), 256),
+    { default: 256 },
+  ),
+  /** Memory of one local deployment's jail together (cgroup memory controller), and of each of its processes. */
+  CATWALK_SANDBOX_MEMORY_MB: define(
+    'sandbox',
+    'Most memory of one local deployment in MiB (32-4194304): its whole jail where a cgroup memory controller is writable, and each process (RLIMIT_DATA) everywhere.',
+    envValue(integer(32, 4_194_304), 1024),
+    { default: 1024 },
+  ),
+  /** CPU rate cap of one local deployment (cgroup cpu controller); unset means no cap. */
+  CATWALK_SANDBOX_CPUS: define(
+    'sandbox',
+    'CPU rate cap of one local deployment in CPUs (0.01-1024, e.g. 0.5 or 2). Unset: no cap. Holds where a cgroup cpu controller is writable.',
+    envValue(decimal(0.01, 1024)),
+  ),
   /** Longest a proxied MCP request may take, in milliseconds. */
   CATWALK_GATEWAY_TIMEOUT_MS: define('gateway', 'Longest a proxied MCP request may take, in milliseconds (1000-3600000).', envValue(integer(1000, 3_600_000), 300_000), { default: 300_000 }),
   /** Log level. */

@@ -2,19 +2,25 @@ import { token } from './token.js';
 
 /**
  * Per-deployment resource ceilings. Which ones hold depends on the adapter and the machine (see
- * docs/operations.md): the bubblewrap adapter applies them as rlimits with `prlimit`, which are per process
- * (memory, CPU time, file size, open files), except the process count, which Linux counts per Unix user.
+ * docs/operations.md): the bubblewrap adapter puts each jail in its own cgroup where the machine has a writable
+ * hierarchy (process count, memory and CPU rate of the whole jail) and sets per-process rlimits with `prlimit`
+ * (memory, CPU time, file size, open files) everywhere.
  */
 export interface SandboxLimits {
   /**
-   * Most processes and threads (RLIMIT_NPROC). Linux counts them per Unix user on the host (the control plane and
-   * every jail together) and does not enforce the limit when the control plane runs as root, so it is opt-in.
+   * Most processes and threads of the whole jail together (the cgroup `pids` controller). Not bounded where no
+   * writable cgroup hierarchy exists: RLIMIT_NPROC would count every process of the host user, not the jail.
    */
   readonly maxProcesses?: number;
-  /** Most writable private memory of each process, in bytes (RLIMIT_DATA: heap, not reserved address space). */
+  /**
+   * Most memory, in bytes: of the whole jail together through the cgroup `memory` controller (the kernel's OOM
+   * killer stops a process of the jail beyond it, swap included), and of each process as RLIMIT_DATA everywhere.
+   */
   readonly memoryBytes?: number;
   /** Most CPU time of each process, in seconds (RLIMIT_CPU); absent means unlimited (it is a total, not a rate). */
   readonly cpuSeconds?: number;
+  /** CPU rate of the whole jail, in CPUs (0.5 = half a core), through the cgroup `cpu` controller; absent: no cap. */
+  readonly cpus?: number;
   /** Largest file a process may write, in bytes (RLIMIT_FSIZE). */
   readonly fileSizeBytes?: number;
   /** Most open files per process (RLIMIT_NOFILE). */
@@ -46,6 +52,14 @@ export interface ConfinedLaunch {
   readonly argv: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
+  /**
+   * Places the spawned process (and whatever it started already) in the deployment's resource-limit group. The
+   * caller calls it synchronously right after spawning, on every (re)start; it throws `orchestrator_failed` when
+   * that fails, and the caller must then kill the process (fail closed).
+   */
+  readonly attach?: (pid: number) => void;
+  /** Removes the deployment's resource-limit group; called once the process is gone (stop, destroy). */
+  readonly release?: () => Promise<void>;
 }
 
 /** The outcome of a sandbox self-test. */

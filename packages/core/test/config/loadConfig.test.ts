@@ -33,11 +33,12 @@ describe('loadConfig', () => {
       registries: {
         npmUrl: 'https://registry.npmjs.org',
         pypiUrl: 'https://pypi.org',
+        pypiIndexUrl: 'https://pypi.org/simple',
         mcpRegistryUrl: 'https://registry.modelcontextprotocol.io',
         glamaUrl: 'https://glama.ai',
         githubApiUrl: 'https://api.github.com',
       },
-      sandbox: { mode: 'auto', allowUnsandboxedMultiuser: false },
+      sandbox: { mode: 'auto', allowUnsandboxedMultiuser: false, limits: { maxProcesses: 256, memoryBytes: 1024 * 1024 * 1024 } },
       gateway: { timeoutMs: 300000 },
       log: { level: 'info' },
     });
@@ -73,10 +74,14 @@ describe('loadConfig', () => {
         GITHUB_API_URL: 'https://ghe.example.com/api/v3',
         NPM_REGISTRY_URL: 'http://127.0.0.1:4873/',
         PYPI_URL: 'http://127.0.0.1:8081',
+        PYPI_INDEX_URL: 'http://127.0.0.1:8084/root/pypi/+simple/',
         MCP_REGISTRY_URL: 'http://127.0.0.1:8082',
         GLAMA_URL: 'http://127.0.0.1:8083',
         CATWALK_SANDBOX: 'none',
         CATWALK_ALLOW_UNSANDBOXED_MULTIUSER: '1',
+        CATWALK_SANDBOX_MAX_PROCESSES: '64',
+        CATWALK_SANDBOX_MEMORY_MB: '512',
+        CATWALK_SANDBOX_CPUS: '0.5',
         CATWALK_GATEWAY_TIMEOUT_MS: '60000',
         CATWALK_LOG_LEVEL: 'debug',
         UNRELATED: 'ignored',
@@ -113,12 +118,13 @@ describe('loadConfig', () => {
     expect(config.registries).to.deep.equal({
       npmUrl: 'http://127.0.0.1:4873',
       pypiUrl: 'http://127.0.0.1:8081',
+      pypiIndexUrl: 'http://127.0.0.1:8084/root/pypi/+simple',
       mcpRegistryUrl: 'http://127.0.0.1:8082',
       glamaUrl: 'http://127.0.0.1:8083',
       githubApiUrl: 'https://ghe.example.com/api/v3',
       githubToken: 'ghp_x',
     });
-    expect(config.sandbox).to.deep.equal({ mode: 'none', allowUnsandboxedMultiuser: true });
+    expect(config.sandbox).to.deep.equal({ mode: 'none', allowUnsandboxedMultiuser: true, limits: { maxProcesses: 64, memoryBytes: 512 * 1024 * 1024, cpus: 0.5 } });
     expect(config.gateway.timeoutMs).to.equal(60000);
     expect(config.log.level).to.equal('debug');
   });
@@ -130,6 +136,9 @@ describe('loadConfig', () => {
     expect(loadConfig({ CATWALK_HOST: '::' }, HOME).server.publicUrl).to.equal('http://[::1]:7420');
     expect(loadConfig({ CATWALK_HOST: 'fe80::1' }, HOME).server.publicUrl).to.equal('http://[fe80::1]:7420');
     expect(loadConfig({ CATWALK_HOST: 'catwalk.internal', PORT: '80' }, HOME).server.publicUrl).to.equal('http://catwalk.internal:80');
+    // A PyPI mirror set with PYPI_URL alone serves pip's simple index too (devpi, Artifactory, Nexus lay it out so).
+    expect(loadConfig({ PYPI_URL: 'https://mirror.example/api/pypi/remote/' }, HOME).registries.pypiIndexUrl).to.equal('https://mirror.example/api/pypi/remote/simple');
+    expect(refused({ PYPI_INDEX_URL: 'https://user:token@mirror.example/simple' }, 'PYPI_INDEX_URL')).to.include('without user name');
   });
 
   it('treats empty and blank values as unset, and trims values', () => {
@@ -157,6 +166,10 @@ describe('loadConfig', () => {
     expect(refused({ DB_POOL_SIZE: '1.5' }, 'DB_POOL_SIZE')).to.include('whole number');
     expect(refused({ CATWALK_ORCHESTRATOR: 'k8s' }, 'CATWALK_ORCHESTRATOR')).to.include('local, fly');
     expect(refused({ CATWALK_SANDBOX: 'docker' }, 'CATWALK_SANDBOX')).to.include('bubblewrap, none, auto');
+    expect(refused({ CATWALK_SANDBOX_MAX_PROCESSES: '4' }, 'CATWALK_SANDBOX_MAX_PROCESSES')).to.include('8 to 4194304');
+    expect(refused({ CATWALK_SANDBOX_MEMORY_MB: '1.5' }, 'CATWALK_SANDBOX_MEMORY_MB')).to.include('whole number');
+    for (const cpus of ['0', '-1', 'two', '1e3', '0.001', '2000']) expect(refused({ CATWALK_SANDBOX_CPUS: cpus }, 'CATWALK_SANDBOX_CPUS')).to.include('such as 0.5 or 2');
+    expect(loadConfig({ CATWALK_SANDBOX_CPUS: '2' }, HOME).sandbox.limits.cpus).to.equal(2);
     expect(refused({ CATWALK_ALLOW_LOCAL_SOURCES: 'maybe' }, 'CATWALK_ALLOW_LOCAL_SOURCES')).to.include('1, true');
     expect(refused({ CATWALK_LOG_LEVEL: 'loud' }, 'CATWALK_LOG_LEVEL')).to.include('info');
     expect(refused({ CATWALK_ADMIN_API_KEY: 'cwa_short-secret-value' }, 'CATWALK_ADMIN_API_KEY')).to.include('cwa_');
@@ -216,14 +229,17 @@ describe('describeConfig', () => {
       'CATWALK_HOME', 'DATABASE_URL', 'DB_POOL_SIZE', 'DB_STATEMENT_TIMEOUT_MS', 'CATWALK_SECRET_KEYS', 'CATWALK_HOST', 'CATWALK_PORT', 'PORT',
       'CATWALK_PUBLIC_URL', 'CATWALK_ADMIN_API_KEY', 'CATWALK_ORCHESTRATOR', 'FLY_API_TOKEN', 'FLY_API_HOSTNAME', 'FLY_ORG', 'FLY_REGION',
       'CATWALK_RUNNER_IMAGE', 'CATWALK_WORKER_CONCURRENCY', 'CATWALK_RECONCILE_INTERVAL', 'ANTHROPIC_API_KEY', 'OPENROUTER_API_KEY',
-      'CATWALK_LLM_MODEL', 'ANTHROPIC_BASE_URL', 'OPENROUTER_BASE_URL', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'NPM_REGISTRY_URL', 'PYPI_URL',
+      'CATWALK_LLM_MODEL', 'ANTHROPIC_BASE_URL', 'OPENROUTER_BASE_URL', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'NPM_REGISTRY_URL', 'PYPI_URL', 'PYPI_INDEX_URL',
       'MCP_REGISTRY_URL', 'GLAMA_URL', 'CATWALK_ANALYSIS_TTL', 'CATWALK_ALLOW_LOCAL_SOURCES', 'CATWALK_SANDBOX',
-      'CATWALK_ALLOW_UNSANDBOXED_MULTIUSER', 'CATWALK_LOG_LEVEL', 'CATWALK_GATEWAY_TIMEOUT_MS', 'CATWALK_ALLOWED_ORIGINS',
+      'CATWALK_ALLOW_UNSANDBOXED_MULTIUSER', 'CATWALK_SANDBOX_MAX_PROCESSES', 'CATWALK_SANDBOX_MEMORY_MB', 'CATWALK_SANDBOX_CPUS', 'CATWALK_LOG_LEVEL', 'CATWALK_GATEWAY_TIMEOUT_MS', 'CATWALK_ALLOWED_ORIGINS',
     ]) {
       expect(names, name).to.include(name);
     }
     const byName = new Map(describeConfig().map((v) => [v.name, v]));
     expect(byName.get('DB_POOL_SIZE')).to.include({ group: 'database', default: '10', secret: false });
+    expect(byName.get('CATWALK_SANDBOX_MAX_PROCESSES')).to.include({ group: 'sandbox', default: '256' });
+    expect(byName.get('CATWALK_SANDBOX_MEMORY_MB')).to.include({ group: 'sandbox', default: '1024' });
+    expect(byName.get('CATWALK_SANDBOX_CPUS')).to.not.have.property('default');
     expect(byName.get('CATWALK_SECRET_KEYS')?.secret).to.equal(true);
     expect(byName.get('FLY_API_TOKEN')?.secret).to.equal(true);
     for (const variable of describeConfig()) expect(variable.description.length, variable.name).to.be.greaterThan(10);

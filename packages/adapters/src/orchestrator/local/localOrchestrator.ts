@@ -11,18 +11,26 @@ import { Supervisor, realTimers, type RestartPolicy, type SupervisorTimers } fro
 import type { LaunchCommand } from '../../bridge/stdioChild.js';
 import { guardChildren } from './exitGuard.js';
 import { PackageInstaller } from './packageInstaller.js';
+import { PythonInstaller } from './pythonInstaller.js';
 
 /** Decides the program and argv for a spec (the default runs the package; tests and benches override it). */
-export type Launcher = (spec: DeploySpec, context: { installer: PackageInstaller | undefined }) => Promise<PackageCommand>;
+export type Launcher = (spec: DeploySpec, context: { installer: PackageInstaller | undefined; pythonInstaller?: PythonInstaller | undefined }) => Promise<PackageCommand>;
 
 /** Options of the local orchestrator. */
 export interface LocalOrchestratorOptions {
   /** `$CATWALK_HOME`: deployments live in `deployments/<id>`, packages in `packages/`. */
   readonly home: string;
-  /** Pre-install npm packages into `$CATWALK_HOME/packages` and run their bin with node (default true). */
+  /**
+   * Pre-install packages into `$CATWALK_HOME/packages` (default true): npm packages run as `node <bin>`, Python
+   * packages from their own venv. Off (and unconfined), npm packages run through npx and Python ones through uvx.
+   */
   readonly preinstall?: boolean;
   /** Let npm run install scripts while pre-installing (default false). */
   readonly allowInstallScripts?: boolean;
+  /** PEP 503 simple index Python packages are installed from (`PYPI_INDEX_URL`; default https://pypi.org/simple). */
+  readonly pypiIndexUrl?: string;
+  /** Let pip build source distributions, running their build code outside the jail (default false: wheels only). */
+  readonly allowPythonSdists?: boolean;
   readonly restart?: RestartPolicy;
   readonly timers?: SupervisorTimers;
   readonly bridge?: BridgeOptions;
@@ -39,8 +47,9 @@ export interface LocalOrchestratorOptions {
   /** Kill every child when the control plane exits (default true). */
   readonly guardExit?: boolean;
   /**
-   * Confines every server (see packages/adapters/src/sandbox). A confining sandbox forces the npm pre-install: the
-   * package is installed outside the jail (with the network, into the shared cache) and run inside it read-only.
+   * Confines every server (see packages/adapters/src/sandbox). A confining sandbox forces the pre-install (npm and
+   * Python): the package is installed outside the jail (with the network, into the shared cache) and run inside it
+   * read-only.
    */
   readonly sandbox?: Sandbox;
 }
@@ -55,10 +64,17 @@ interface LocalMachine {
   readonly dir: string;
 }
 
-/** The default launcher: a pre-installed bin when possible, else npx / uvx. */
-export const defaultLauncher: Launcher = async (spec, { installer }) => {
+/**
+ * The default launcher: a pre-installed package when an installer is present (always with a confining sandbox),
+ * else npx / uvx, which download at start and so cannot run in a jail.
+ */
+export const defaultLauncher: Launcher = async (spec, { installer, pythonInstaller }) => {
   if (spec.package.runtime === 'npm' && installer !== undefined) {
     const dir = await installer.ensure(spec.package);
+    return packageCommand(spec.package, spec.args, { installedDir: dir });
+  }
+  if (spec.package.runtime === 'python' && pythonInstaller !== undefined) {
+    const dir = await pythonInstaller.ensure(spec.package);
     return packageCommand(spec.package, spec.args, { installedDir: dir });
   }
   return packageCommand(spec.package, spec.args);
@@ -72,7 +88,10 @@ export const defaultLauncher: Launcher = async (spec, { installer }) => {
 export class LocalOrchestrator implements Orchestrator {
   readonly name = 'local';
   private readonly machines = new Map<string, LocalMachine>();
+  /** Removes a deployment's resource-limit group (from the sandbox), by deployment id; called once it stopped. */
+  private readonly limitReleases = new Map<string, () => Promise<void>>();
   private readonly installer: PackageInstaller | undefined;
+  private readonly pythonInstaller: PythonInstaller | undefined;
   private readonly launcher: Launcher;
   private readonly release: (() => void) | undefined;
 
@@ -84,6 +103,15 @@ export class LocalOrchestrator implements Orchestrator {
             packagesDir: join(options.home, 'packages'),
             cacheDir: this.npmCache,
             allowScripts: options.allowInstallScripts ?? false,
+          });
+    this.pythonInstaller =
+      this.installer === undefined
+        ? undefined
+        : new PythonInstaller({
+            packagesDir: join(options.home, 'packages'),
+            cacheDir: join(options.home, 'cache', 'pip'),
+            allowSdists: options.allowPythonSdists ?? false,
+            ...(options.pypiIndexUrl === undefined ? {} : { indexUrl: options.pypiIndexUrl }),
           });
     this.launcher = options.launcher ?? defaultLauncher;
     this.release = options.guardExit === false ? undefined : guardChildren(this);
@@ -164,6 +192,7 @@ export class LocalOrchestrator implements Orchestrator {
     const machine = this.get(machineId);
     machine.logs.push('system', 'stopping');
     await machine.supervisor.stop();
+    await this.releaseLimits(machine);
   }
 
   async start(machineId: string, spec: DeploySpec): Promise<MachineHandle> {
@@ -181,6 +210,7 @@ export class LocalOrchestrator implements Orchestrator {
     if (machine === undefined) return;
     this.machines.delete(machineId);
     await machine.supervisor.stop();
+    await this.releaseLimits(machine);
     await machine.server.close();
     rmSync(machine.dir, { recursive: true, force: true });
   }
@@ -226,6 +256,7 @@ export class LocalOrchestrator implements Orchestrator {
   async shutdown(): Promise<void> {
     await Promise.all([...this.machines.values()].map(async (m) => {
       await m.supervisor.stop();
+      await this.releaseLimits(m);
       await m.server.close();
     }));
     this.machines.clear();
@@ -250,7 +281,7 @@ export class LocalOrchestrator implements Orchestrator {
     mkdirSync(dirs.tmp, { recursive: true, mode: 0o700 });
     let command: PackageCommand;
     try {
-      command = await this.launcher(spec, { installer: this.installer });
+      command = await this.launcher(spec, { installer: this.installer, pythonInstaller: this.pythonInstaller });
     } catch (error) {
       if (isCatwalkError(error)) throw error;
       throw new CatwalkError('orchestrator_failed', `Could not prepare ${spec.package.name}@${spec.package.version} to run.`, {}, { cause: error });
@@ -274,7 +305,17 @@ export class LocalOrchestrator implements Orchestrator {
       readOnlyPaths: command.readOnlyPaths ?? [],
     });
     const [program, ...args] = confined.argv;
-    return { command: program!, args, env: confined.env, cwd: confined.cwd };
+    if (confined.release !== undefined) this.limitReleases.set(spec.deploymentId, confined.release);
+    // The sandbox's attach runs on every (re)spawn; when it fails the child is killed (fail closed).
+    return { command: program!, args, env: confined.env, cwd: confined.cwd, ...(confined.attach === undefined ? {} : { onSpawn: confined.attach }) };
+  }
+
+  /** Removes the machine's resource-limit group once its process is gone (a failure is logged, not thrown). */
+  private async releaseLimits(machine: LocalMachine): Promise<void> {
+    const release = this.limitReleases.get(machine.deploymentId);
+    if (release === undefined) return;
+    this.limitReleases.delete(machine.deploymentId);
+    await release().catch(() => machine.logs.push('system', 'could not remove the resource-limit group (cgroup) of the server'));
   }
 
   private get npmCache(): string {
