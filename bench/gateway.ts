@@ -1,25 +1,46 @@
 /**
- * Gateway figures: sequential and 8-way `tools/call` throughput, p50/p99 latency, and the CPU the control plane
- * spends per call (its whole process, read from /proc; the MCP server's own process excluded), for:
- * - our gateway (`/mcp/:id`, token checked, proxied to the deployment's bridge),
- * - the bridge directly (the same process, no gateway: what the gateway adds is the difference),
- * - the HTTP floor (the SDK client against a zero-work HTTP server).
- * Same SDK client and server-memory `read_graph` everywhere, after a warm-up, in one run.
- * Then the session figures (bench/gateway/sessions.ts): 1,000 concurrent sessions through the gateway with their
- * error count, and 10,000 abandoned sessions reaped with the control plane's memory before and after.
+ * Gateway figures (issue 7), every path in one run, same client, same MCP server, same warm-up:
+ * `tools/call` (server-memory `read_graph`) throughput sequential and 8-way, p50/p99 latency, and the CPU time the
+ * proxying process spends per call (read from /proc/<pid>/stat; the MCP server is its own process, excluded) for
+ * - the HTTP floor: the SDK client against a zero-work HTTP server;
+ * - direct stdio: the SDK client spawning server-memory itself (no HTTP at all);
+ * - our bridge reached directly, and our gateway (`/mcp/:id`, token checked) in front of it, both in the real
+ *   control plane (bench/gateway/controlPlane.ts);
+ * - our gateway and bridge in front of a zero-work stdio server (bench/gateway/zeroWorkStdio.mjs): what the
+ *   control plane adds with no MCP server work in the way, and in front of the zero-work HTTP server (the HTTP
+ *   proxy path used for remote upstreams, alone);
+ * - supergateway and mcp-proxy (bench/gateway/thirdParty.ts).
+ * Every process is up for the whole run; the measured calls go in rounds that visit each path in turn. Then the
+ * targets as ratios, and the session figures (bench/gateway/sessions.ts).
+ *
+ * The warm-up is long on purpose: V8 keeps optimising a server's hot path for a few thousand requests, and a
+ * short warm-up measures the JIT more than the proxy (ours went from ~780 to ~330 µs of CPU per call between the
+ * 300th and the 4,000th call). Every path gets the same warm-up.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { abandonedSessions, concurrentSessions } from './gateway/sessions.js';
-import { withoutListenerWarnings } from './support/measure.js';
+import { THIRD_PARTY_BRIDGES } from './gateway/thirdParty.js';
+import { MEMORY_BIN, connectHttp, cpuMicros, freePort, quantile, readGraph, startListening, withoutListenerWarnings, type CallStats, type HelperProcess } from './support/measure.js';
 import type { BenchRow } from './types.js';
 
-const CLOCK_TICKS_PER_SECOND = 100;
+/** Calls per phase. The warm-ups are not measured; the measured calls are spread over `rounds`. */
+interface Sizes {
+  readonly warmSequential: number;
+  readonly warmParallel: number;
+  readonly calls: number;
+  readonly rounds: number;
+}
+const FULL: Sizes = { warmSequential: 3000, warmParallel: 2000, calls: 4000, rounds: 4 };
+const SMOKE: Sizes = { warmSequential: 5, warmParallel: 8, calls: 40, rounds: 1 };
+const WAYS = 8;
 
 /** A helper process: its first stdout line parsed, and a way to send it a command line and read its answer line. */
 interface Helper<T> {
@@ -63,77 +84,157 @@ function stopHelper(child: ChildProcess): Promise<void> {
   });
 }
 
-/** utime + stime of one process, in seconds. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+/** One way to reach server-memory (or a zero-work server): how to get a client, and whose CPU to read. */
+interface Path {
+  readonly name: string;
+  readonly note: string;
+  readonly connect: () => Promise<Client>;
+  /** The proxying process; undefined when there is none (direct stdio). */
+  readonly pid: number | undefined;
+  /** The 8-way phase runs 8 loops on one client (stdio: one client owns the server's pipes). */
+  readonly oneClient?: boolean;
 }
 
-async function connect(url: string, token: string | undefined): Promise<Client> {
-  const transport = new StreamableHTTPClientTransport(new URL(url), token === undefined ? {} : { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
-  const client = new Client({ name: 'bench', version: '1.0.0' });
-  await client.connect(transport);
+/** What one path measured; CPU is per call in µs, undefined when there is no proxying process to read. */
+interface PathResult {
+  readonly name: string;
+  readonly note: string;
+  readonly sequential: CallStats;
+  readonly parallel: CallStats;
+  readonly cpuSequential: number | undefined;
+  readonly cpuParallel: number | undefined;
+}
+
+/** Latencies (ms), wall time (ms) and proxy CPU (µs) of one path's phase, summed over the rounds. */
+class Phase {
+  readonly latencies: number[] = [];
+  elapsedMs = 0;
+  cpuMicros = 0;
+
+  stats(): CallStats {
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    return { perSecond: (sorted.length / this.elapsedMs) * 1000, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) };
+  }
+}
+
+/** Runs `callsEach` calls on every client at once; latencies appended; answers the wall time in ms. */
+async function timedCalls(clients: readonly Client[], callsEach: number, latencies: number[] | undefined): Promise<number> {
+  const started = performance.now();
+  await Promise.all(
+    clients.map(async (client) => {
+      for (let i = 0; i < callsEach; i++) {
+        const t = performance.now();
+        await readGraph(client);
+        latencies?.push(performance.now() - t);
+      }
+    }),
+  );
+  return performance.now() - started;
+}
+
+/**
+ * Measures every path the same way: each gets its clients and its warm-up, then the measured calls run in rounds
+ * that visit every path in turn (sequential, then 8-way), so a slow minute of the machine weighs on all paths
+ * alike instead of on whichever path it happened to fall.
+ */
+async function measurePaths(paths: readonly Path[], sizes: Sizes): Promise<PathResult[]> {
+  const states = [];
+  try {
+    for (const path of paths) {
+      const sequential = await path.connect();
+      const parallel: Client[] = [];
+      for (let i = 0; i < WAYS; i++) parallel.push(path.oneClient === true ? sequential : await path.connect());
+      states.push({ path, sequentialClient: sequential, parallelClients: parallel, sequential: new Phase(), parallel: new Phase() });
+    }
+    for (const state of states) {
+      await timedCalls([state.sequentialClient], sizes.warmSequential, undefined);
+      await timedCalls(state.parallelClients, Math.ceil(sizes.warmParallel / WAYS), undefined);
+    }
+    const perRound = Math.ceil(sizes.calls / sizes.rounds);
+    for (let round = 0; round < sizes.rounds; round++) {
+      for (const state of states) {
+        const pid = state.path.pid;
+        let cpu0 = pid === undefined ? 0 : cpuMicros(pid);
+        state.sequential.elapsedMs += await timedCalls([state.sequentialClient], perRound, state.sequential.latencies);
+        if (pid !== undefined) state.sequential.cpuMicros += cpuMicros(pid) - cpu0;
+        cpu0 = pid === undefined ? 0 : cpuMicros(pid);
+        state.parallel.elapsedMs += await timedCalls(state.parallelClients, Math.ceil(perRound / WAYS), state.parallel.latencies);
+        if (pid !== undefined) state.parallel.cpuMicros += cpuMicros(pid) - cpu0;
+      }
+    }
+    return states.map(({ path, sequential, parallel }) => ({
+      name: path.name,
+      note: path.note,
+      sequential: sequential.stats(),
+      parallel: parallel.stats(),
+      cpuSequential: path.pid === undefined ? undefined : sequential.cpuMicros / sequential.latencies.length,
+      cpuParallel: path.pid === undefined ? undefined : parallel.cpuMicros / parallel.latencies.length,
+    }));
+  } finally {
+    const clients = new Set(states.flatMap((s) => [s.sequentialClient, ...s.parallelClients]));
+    await Promise.all([...clients].map((c) => c.close().catch(() => undefined)));
+  }
+}
+
+/** The stdio floor (bench/gateway/pipeFloor.mjs): a bare Node pipe round trip, its parent's CPU. */
+function pipeFloor(smoke: boolean): Promise<{ roundTripsPerSecond: number; cpuPerRoundTripUs: number }> {
+  const script = fileURLToPath(new URL('./gateway/pipeFloor.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script, smoke ? '50' : '3000', smoke ? '200' : '20000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('exit', () => {
+      try {
+        resolve(JSON.parse(out) as { roundTripsPerSecond: number; cpuPerRoundTripUs: number });
+      } catch (error) {
+        reject(new Error(`pipeFloor.mjs printed ${JSON.stringify(out)}`, { cause: error }));
+      }
+    });
+  });
+}
+
+/** Direct stdio: one SDK client spawning server-memory itself. */
+async function stdioClient(memoryFile: string): Promise<Client> {
+  const client = new Client({ name: 'catwalk-bench', version: '1.0.0' });
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [MEMORY_BIN], env: { PATH: process.env.PATH ?? '', MEMORY_FILE_PATH: memoryFile }, stderr: 'ignore' }));
   return client;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-interface Measured {
-  readonly callsPerSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly cpuPerCallUs: number | undefined;
-}
-
-/** `calls` tools/call over `concurrency` clients (each its own session), after a warm-up. */
-async function measure(url: string, token: string | undefined, pid: number | undefined, calls: number, concurrency: number, warmup: number): Promise<Measured> {
-  const clients = await Promise.all(Array.from({ length: concurrency }, () => connect(url, token)));
-  try {
-    await Promise.all(clients.map(async (client) => {
-      for (let i = 0; i < warmup; i++) await client.callTool({ name: 'read_graph', arguments: {} });
-    }));
-    const latencies: number[] = [];
-    const perClient = Math.ceil(calls / concurrency);
-    const cpuBefore = pid === undefined ? 0 : cpuSeconds(pid);
-    const started = performance.now();
-    await Promise.all(clients.map(async (client) => {
-      for (let i = 0; i < perClient; i++) {
-        const t0 = performance.now();
-        await client.callTool({ name: 'read_graph', arguments: {} });
-        latencies.push(performance.now() - t0);
-      }
-    }));
-    const elapsed = (performance.now() - started) / 1000;
-    const cpu = pid === undefined ? undefined : cpuSeconds(pid) - cpuBefore;
-    latencies.sort((a, b) => a - b);
-    return {
-      callsPerSecond: latencies.length / elapsed,
-      p50Ms: percentile(latencies, 50),
-      p99Ms: percentile(latencies, 99),
-      cpuPerCallUs: cpu === undefined ? undefined : (cpu / latencies.length) * 1e6,
-    };
-  } finally {
-    await Promise.all(clients.map((client) => client.close()));
-  }
-}
-
-function rows(path: string, sequential: Measured, parallel: Measured, note: string): BenchRow[] {
+function pathRows(result: PathResult): BenchRow[] {
+  const { name, note, sequential: s, parallel: p } = result;
   const out: BenchRow[] = [
-    { area: 'gateway', metric: `${path}: sequential tools/call`, value: Math.round(sequential.callsPerSecond), unit: 'calls/s', note },
-    { area: 'gateway', metric: `${path}: sequential p50`, value: round(sequential.p50Ms), unit: 'ms' },
-    { area: 'gateway', metric: `${path}: sequential p99`, value: round(sequential.p99Ms), unit: 'ms' },
-    { area: 'gateway', metric: `${path}: 8-way tools/call`, value: Math.round(parallel.callsPerSecond), unit: 'calls/s' },
-    { area: 'gateway', metric: `${path}: 8-way p50`, value: round(parallel.p50Ms), unit: 'ms' },
-    { area: 'gateway', metric: `${path}: 8-way p99`, value: round(parallel.p99Ms), unit: 'ms' },
+    { area: 'gateway', metric: `${name}: sequential tools/call`, value: Math.round(s.perSecond), unit: 'calls/s', note },
+    { area: 'gateway', metric: `${name}: sequential p50 / p99`, value: round(s.p50), unit: 'ms', note: `p99 ${round(s.p99)} ms` },
+    { area: 'gateway', metric: `${name}: 8-way tools/call`, value: Math.round(p.perSecond), unit: 'calls/s' },
+    { area: 'gateway', metric: `${name}: 8-way p50 / p99`, value: round(p.p50), unit: 'ms', note: `p99 ${round(p.p99)} ms` },
   ];
-  if (sequential.cpuPerCallUs !== undefined) {
-    out.push({ area: 'gateway', metric: `${path}: control-plane CPU per call (sequential)`, value: Math.round(sequential.cpuPerCallUs), unit: 'µs', note: 'whole control-plane process, MCP server excluded' });
+  if (result.cpuSequential !== undefined) {
+    out.push({ area: 'gateway', metric: `${name}: CPU per call, sequential / 8-way`, value: Math.round(result.cpuSequential), unit: 'µs', note: `8-way ${Math.round(result.cpuParallel ?? Number.NaN)} µs; proxying process only` });
   }
-  if (parallel.cpuPerCallUs !== undefined) out.push({ area: 'gateway', metric: `${path}: control-plane CPU per call (8-way)`, value: Math.round(parallel.cpuPerCallUs), unit: 'µs' });
   return out;
+}
+
+/** The issue's four relative targets, each as measured / target. */
+function targetRows(floor: PathResult, gateway: PathResult, zeroWork: PathResult, thirdParty: readonly PathResult[]): BenchRow[] {
+  const better = thirdParty.reduce<PathResult | undefined>((best, r) => (best === undefined || (r.cpuSequential ?? Infinity) < (best.cpuSequential ?? Infinity) ? r : best), undefined);
+  const supergateway = thirdParty.find((r) => r.name.startsWith('supergateway'));
+  const rows: BenchRow[] = [];
+  if (better?.cpuSequential !== undefined && gateway.cpuSequential !== undefined) {
+    rows.push({ area: 'gateway', metric: 'target: gateway CPU per call / better bridge', value: round(gateway.cpuSequential / better.cpuSequential), unit: '×', note: `sequential; vs ${better.name}; target ≤ 0.2` });
+  }
+  if (better?.cpuParallel !== undefined && gateway.cpuParallel !== undefined) {
+    rows.push({ area: 'gateway', metric: 'target: gateway CPU per call / better bridge, 8-way', value: round(gateway.cpuParallel / better.cpuParallel), unit: '×', note: 'target ≤ 0.2' });
+  }
+  if (supergateway !== undefined) {
+    rows.push({ area: 'gateway', metric: 'target: gateway sequential / supergateway', value: round(gateway.sequential.perSecond / supergateway.sequential.perSecond), unit: '×', note: 'target ≥ 2' });
+  }
+  rows.push(
+    { area: 'gateway', metric: 'target: gateway 8-way / floor 8-way', value: round(gateway.parallel.perSecond / floor.parallel.perSecond), unit: '×', note: 'target ≥ 0.75' },
+    { area: 'gateway', metric: 'target: gateway p50 over the floor, zero-work stdio server', value: round(zeroWork.sequential.p50 - floor.sequential.p50), unit: 'ms', note: 'target ≤ 0.25; the control plane and its stdio hop' },
+    { area: 'gateway', metric: 'gateway p50 over the floor, server-memory', value: round(gateway.sequential.p50 - floor.sequential.p50), unit: 'ms', note: "includes server-memory's own work" },
+  );
+  return rows;
 }
 
 function round(value: number): number {
@@ -143,46 +244,59 @@ function round(value: number): number {
 /** Runs the gateway bench (smoke: a few calls per path, for CI). */
 export function run(options: { smoke: boolean }): Promise<BenchRow[]> {
   // The SDK client's per-request abort listeners would print thousands of MaxListenersExceeded lines.
-  return withoutListenerWarnings(() => runGateway(options));
+  return withoutListenerWarnings(() => runGateway(options.smoke ? SMOKE : FULL, options.smoke));
 }
 
-async function runGateway(options: { smoke: boolean }): Promise<BenchRow[]> {
-  const calls = options.smoke ? 40 : 4000;
-  const warmup = options.smoke ? 5 : 300;
-  // --expose-gc: the session figures read the control plane's memory after a full collection.
-  const plane = await startHelper<{ endpoint: string; token: string; bridgeUrl: string; pid: number }>('./gateway/controlPlane.ts', [], ['--expose-gc']);
-  const floor = await startHelper<{ url: string; pid: number }>('./gateway/floorServer.ts');
+async function runGateway(sizes: Sizes, smoke: boolean): Promise<BenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'catwalk-bench-gateway-'));
+  const helpers: ChildProcess[] = [];
+  const listeners: HelperProcess[] = [];
   try {
-    const out: BenchRow[] = [];
-    const floorSeq = await measure(floor.info.url, undefined, undefined, calls, 1, warmup);
-    const floorPar = await measure(floor.info.url, undefined, undefined, calls, 8, warmup);
-    out.push(...rows('HTTP floor (zero-work server)', floorSeq, floorPar, 'SDK client against canned JSON'));
-    const bridgeSeq = await measure(plane.info.bridgeUrl, undefined, plane.info.pid, calls, 1, warmup);
-    const bridgePar = await measure(plane.info.bridgeUrl, undefined, plane.info.pid, calls, 8, warmup);
-    out.push(...rows('bridge direct (no gateway)', bridgeSeq, bridgePar, 'server-memory read_graph'));
-    const gatewaySeq = await measure(plane.info.endpoint, plane.info.token, plane.info.pid, calls, 1, warmup);
-    const gatewayPar = await measure(plane.info.endpoint, plane.info.token, plane.info.pid, calls, 8, warmup);
-    out.push(...rows('gateway → bridge', gatewaySeq, gatewayPar, 'server-memory read_graph via /mcp/:id'));
-    // The gateway alone: the same control plane in front of the zero-work server (no bridge in its process).
+    // --expose-gc: the session figures read the control plane's memory after a full collection.
+    const plane = await startHelper<{ endpoint: string; token: string; bridgeUrl: string; pid: number }>('./gateway/controlPlane.ts', [], ['--expose-gc']);
+    helpers.push(plane.child);
+    const floor = await startHelper<{ url: string; pid: number }>('./gateway/floorServer.ts');
+    helpers.push(floor.child);
+    const zeroWork = await startHelper<{ endpoint: string; token: string; pid: number }>('./gateway/controlPlane.ts', [`stdio:${fileURLToPath(new URL('./gateway/zeroWorkStdio.mjs', import.meta.url))}`]);
+    helpers.push(zeroWork.child);
     const lean = await startHelper<{ endpoint: string; token: string; pid: number }>('./gateway/controlPlane.ts', [floor.info.url]);
-    try {
-      const leanSeq = await measure(lean.info.endpoint, lean.info.token, lean.info.pid, calls, 1, warmup);
-      const leanPar = await measure(lean.info.endpoint, lean.info.token, lean.info.pid, calls, 8, warmup);
-      out.push(...rows('gateway → zero-work server', leanSeq, leanPar, 'the gateway alone: its process CPU is the gateway'));
-      out.push({ area: 'gateway', metric: 'gateway → zero-work p50 over the HTTP floor', value: round(leanSeq.p50Ms - floorSeq.p50Ms), unit: 'ms' });
-    } finally {
-      await stopHelper(lean.child);
+    helpers.push(lean.child);
+    const thirdParty: Path[] = [];
+    for (const bridge of THIRD_PARTY_BRIDGES) {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}/mcp`;
+      const helper = await startListening(bridge.argv(port), url, { MEMORY_FILE_PATH: join(dir, `${bridge.name}.jsonl`) });
+      listeners.push(helper);
+      thirdParty.push({ name: bridge.name, note: 'proxy process', connect: () => connectHttp(url), pid: helper.pid });
     }
+    const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
+    const paths: Path[] = [
+      { name: 'HTTP floor (zero-work server)', note: 'SDK client against canned JSON', connect: () => connectHttp(floor.info.url), pid: floor.info.pid },
+      { name: 'direct stdio (no HTTP)', note: 'SDK stdio client, no proxy', connect: () => stdioClient(join(dir, 'stdio.jsonl')), pid: undefined, oneClient: true },
+      { name: 'our bridge, no gateway', note: 'control plane process', connect: () => connectHttp(plane.info.bridgeUrl), pid: plane.info.pid },
+      { name: 'our gateway → bridge', note: '/mcp/:id, token checked; control plane process', connect: () => connectHttp(plane.info.endpoint, bearer(plane.info.token)), pid: plane.info.pid },
+      { name: 'our gateway → bridge → zero-work stdio server', note: 'what the control plane adds, stdio hop included', connect: () => connectHttp(zeroWork.info.endpoint, bearer(zeroWork.info.token)), pid: zeroWork.info.pid },
+      { name: 'our gateway → zero-work HTTP server', note: 'HTTP upstream (as for Fly); control plane process', connect: () => connectHttp(lean.info.endpoint, bearer(lean.info.token)), pid: lean.info.pid },
+      ...thirdParty,
+    ];
+    const results = await measurePaths(paths, sizes);
+    const out = results.flatMap(pathRows);
+    const byName = (name: string): PathResult => results.find((r) => r.name === name)!;
+    const floorResult = byName(paths[0]!.name);
+    const thirdPartyResults = results.filter((r) => thirdParty.some((t) => t.name === r.name));
+    out.push(...targetRows(floorResult, byName(paths[3]!.name), byName(paths[4]!.name), thirdPartyResults));
+    // What any Node bridge must spend at least: one zero-work HTTP exchange plus one bare pipe round trip.
+    const pipe = await pipeFloor(smoke);
+    const leastBridge = Math.min(...thirdPartyResults.map((r) => r.cpuSequential ?? Infinity));
     out.push(
-      { area: 'gateway', metric: 'gateway added CPU per call over bridge direct', value: Math.round((gatewaySeq.cpuPerCallUs ?? 0) - (bridgeSeq.cpuPerCallUs ?? 0)), unit: 'µs' },
-      { area: 'gateway', metric: 'gateway added p50 over bridge direct', value: round(gatewaySeq.p50Ms - bridgeSeq.p50Ms), unit: 'ms' },
-      { area: 'gateway', metric: 'gateway → bridge p50 over the HTTP floor', value: round(gatewaySeq.p50Ms - floorSeq.p50Ms), unit: 'ms' },
-      { area: 'gateway', metric: 'gateway 8-way throughput / floor 8-way', value: round(gatewayPar.callsPerSecond / floorPar.callsPerSecond), unit: '×' },
+      { area: 'gateway', metric: 'stdio floor: bare pipe round trip, parent CPU', value: Math.round(pipe.cpuPerRoundTripUs), unit: 'µs', note: `${Math.round(pipe.roundTripsPerSecond)} round trips/s` },
+      { area: 'gateway', metric: 'HTTP floor + stdio floor CPU / better bridge', value: round(((floorResult.cpuSequential ?? Number.NaN) + pipe.cpuPerRoundTripUs) / leastBridge), unit: '×', note: 'the least any Node stdio bridge could reach here' },
     );
-    out.push(...(await concurrentSessions(plane.info.endpoint, plane.info.token, options.smoke ? 100 : 1000)));
-    out.push(...(await abandonedSessions(plane.info.endpoint, plane.info.token, options.smoke ? 500 : 10_000, plane.ask)));
+    out.push(...(await concurrentSessions(plane.info.endpoint, plane.info.token, smoke ? 100 : 1000)));
+    out.push(...(await abandonedSessions(plane.info.endpoint, plane.info.token, smoke ? 500 : 10_000, plane.ask)));
     return out;
   } finally {
-    await Promise.all([stopHelper(plane.child), stopHelper(floor.child)]);
+    await Promise.all([...helpers.map(stopHelper), ...listeners.map((l) => l.stop())]);
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -25,7 +25,11 @@ const home = mkdtempSync(join(tmpdir(), 'catwalk-bench-'));
 const { clock: _clock, ids: _ids, secrets: _secrets, hasher: _hasher, logger: _logger, ...ports } = createFakePorts();
 ports.repoSource.add(aSnapshot());
 ports.analyzer.setFallback(aMcpConfig({ envVars: [anEnvVar({ name: 'MEMORY_FILE_PATH', required: false, secret: false })] }));
-/** With an upstream URL argument, deployments "run" there (the zero-work server): the gateway's cost alone. */
+/**
+ * The argument picks what the deployment runs: none → server-memory behind the local orchestrator's bridge;
+ * `stdio:<script>` → that stdio MCP server (a .mjs file) behind the bridge; a URL → deployments "run" there (the
+ * zero-work HTTP server), so the gateway's HTTP proxy path is measured alone.
+ */
 class FixedUpstreamOrchestrator extends FakeOrchestrator {
   constructor(private readonly upstreamUrl: string) {
     super();
@@ -34,11 +38,12 @@ class FixedUpstreamOrchestrator extends FakeOrchestrator {
     return { ...(await super.deploy(spec)), upstreamUrl: this.upstreamUrl };
   }
 }
-const fixedUpstream = process.argv[2];
+const target = process.argv[2];
+const stdioServer = target === undefined ? serverMemory : target.startsWith('stdio:') ? target.slice('stdio:'.length) : undefined;
 const orchestrator: Orchestrator =
-  fixedUpstream === undefined
-    ? new LocalOrchestrator({ home, preinstall: false, launcher: async () => ({ command: process.execPath, args: [serverMemory] }) })
-    : new FixedUpstreamOrchestrator(fixedUpstream);
+  stdioServer !== undefined
+    ? new LocalOrchestrator({ home, preinstall: false, launcher: async () => ({ command: process.execPath, args: [stdioServer] }) })
+    : new FixedUpstreamOrchestrator(target!);
 const server = await startServer(loadConfig({ CATWALK_HOME: home, CATWALK_PORT: '0', CATWALK_LOG_LEVEL: 'silent' }, {}), {
   overrides: { ...ports, orchestrator },
   http: { rateLimit: { burst: 1e9, perSecond: 1e9 }, authCacheTtlMs: 3_600_000 },

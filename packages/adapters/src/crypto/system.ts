@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash as oneShotHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Clock, Ids, SecretGenerator, TokenHasher } from '@catwalk/core';
 
 /** The wall clock. */
@@ -27,7 +27,8 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** SHA-256 token hashes (lower-case hex), compared with `timingSafeEqual`. */
 export class Sha256TokenHasher implements TokenHasher {
   hash(token: string): string {
-    return createHash('sha256').update(token, 'utf8').digest('hex');
+    // The one-shot form (Node 20.12+) is about twice as fast as createHash: the gateway hashes on every call.
+    return oneShotHash('sha256', token, 'hex');
   }
 
   matches(token: string, expectedHash: string): boolean {

@@ -39,9 +39,15 @@ export class CachingGatewayAuthority implements GatewayAuthority {
     this.#now = options.now ?? Date.now;
   }
 
-  async authorize(deploymentId: string, token: string): Promise<GatewayTarget> {
+  cached(deploymentId: string, token: string): GatewayTarget | undefined {
     const entry = this.#entries.get(deploymentId);
     if (entry !== undefined && entry.expiresAt > this.#now() && this.#hasher.matches(token, entry.tokenHash)) return entry.target;
+    return undefined;
+  }
+
+  async authorize(deploymentId: string, token: string): Promise<GatewayTarget> {
+    const hit = this.cached(deploymentId, token);
+    if (hit !== undefined) return hit;
     const generation = this.#generations.get(deploymentId) ?? 0;
     const target = await this.#inner.authorize(deploymentId, token);
     if ((this.#generations.get(deploymentId) ?? 0) === generation) this.#remember(deploymentId, token, target);

@@ -46,9 +46,14 @@ export class McpGateway {
   readonly #observer: GatewayObserver | undefined;
   readonly #agent = new Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 64, scheduling: 'lifo' });
   readonly #secureAgent = new HttpsAgent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 64, scheduling: 'lifo' });
-  readonly #open = new Set<ServerResponse>();
   /** Open GET streams (server-to-client SSE), ended first on shutdown. */
   readonly #streams = new Set<ServerResponse>();
+  /**
+   * In-process requests whose answer has not started yet, with their deadline. One sweep timer checks them all
+   * instead of a timer (and its listeners) per request: this is the hot path of every tool call.
+   */
+  readonly #waiting = new Map<ServerResponse, Waiting>();
+  #sweeper: NodeJS.Timeout | undefined;
 
   constructor(authority: GatewayAuthority, options: GatewayOptions, observer?: GatewayObserver) {
     this.#authority = authority;
@@ -64,9 +69,11 @@ export class McpGateway {
   /** Serves one gateway request. Never throws; every failure is answered as JSON. */
   handle(req: IncomingMessage, res: ServerResponse): void {
     const startedAt = process.hrtime.bigint();
-    this.#handle(req, res, startedAt).catch((error: unknown) => {
+    try {
+      this.#handle(req, res, startedAt);
+    } catch (error: unknown) {
       this.#fail(res, req, error, startedAt, undefined);
-    });
+    }
   }
 
   /**
@@ -77,18 +84,15 @@ export class McpGateway {
     for (const res of this.#streams) res.end();
   }
 
-  /** Responses still in flight. */
-  get inFlight(): number {
-    return this.#open.size;
-  }
-
-  /** Closes pooled upstream connections. */
+  /** Closes pooled upstream connections and stops the timeout sweep. */
   close(): void {
+    if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
     this.#agent.destroy();
     this.#secureAgent.destroy();
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse, startedAt: bigint): Promise<void> {
+  #handle(req: IncomingMessage, res: ServerResponse, startedAt: bigint): void {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
@@ -115,32 +119,30 @@ export class McpGateway {
     if (token === undefined || !isAccessTokenFormat(token) || !UUID_OR_ID.test(deploymentId)) {
       return this.#unauthorized(res, req, startedAt, undefined);
     }
-    let target: GatewayTarget;
-    try {
-      target = await this.#authority.authorize(deploymentId, token);
-    } catch (error: unknown) {
-      return this.#fail(res, req, error, startedAt, deploymentId);
-    }
-    this.#proxy(req, res, target, deploymentId, startedAt);
+    // The common case (this token verified moments ago) proxies at once; anything else asks the authority.
+    const cached = this.#authority.cached?.(deploymentId, token);
+    if (cached !== undefined) return this.#proxy(req, res, cached, deploymentId, startedAt);
+    this.#authority
+      .authorize(deploymentId, token)
+      .then((target) => this.#proxy(req, res, target, deploymentId, startedAt))
+      .catch((error: unknown) => this.#fail(res, req, error, startedAt, deploymentId));
   }
 
   #proxy(req: IncomingMessage, res: ServerResponse, target: GatewayTarget, deploymentId: string, startedAt: bigint): void {
-    this.#track(req, res);
+    if (req.method === 'GET') this.#trackStream(res);
     if (target.inProcess !== undefined) {
-      let timedOut = false;
       // No socket to go idle in-process: the timeout bounds how long the bridge may take to start its answer
       // (a JSON answer, or the first SSE bytes); a started SSE stream then runs as long as it needs.
-      const timer = setTimeout(() => {
-        if (res.headersSent || res.writableEnded) return;
-        timedOut = true;
-        this.#send(res, req, statusFor('upstream_timeout'), 'timeout', timeoutBody(this.#options.upstreamTimeoutMs), startedAt, deploymentId);
-      }, this.#options.upstreamTimeoutMs);
-      res.once('close', () => clearTimeout(timer));
-      res.once('finish', () => {
-        if (!timedOut) this.#observer?.onResult('proxied', res.statusCode, startedAt, deploymentId);
+      const waiting: Waiting = { req, deadline: Date.now() + this.#options.upstreamTimeoutMs, startedAt, deploymentId, timedOut: false };
+      this.#waiting.set(res, waiting);
+      this.#sweeper ??= setInterval(() => this.#sweep(), sweepPeriod(this.#options.upstreamTimeoutMs)).unref();
+      res.once('close', () => {
+        this.#waiting.delete(res);
+        if (!waiting.timedOut) this.#observer?.onResult('proxied', res.statusCode, startedAt, deploymentId);
       });
-      // Same rule as the upstream hop: our own token never reaches the MCP server's side.
-      delete req.headers.authorization;
+      // Same rule as the upstream hop: our own token never reaches the MCP server's side. (Assigned, not
+      // deleted: a delete would turn the headers object into a slow dictionary for every later lookup.)
+      req.headers.authorization = undefined;
       target.inProcess(req, res);
       return;
     }
@@ -209,13 +211,27 @@ export class McpGateway {
     req.pipe(upstream);
   }
 
-  #track(req: IncomingMessage, res: ServerResponse): void {
-    this.#open.add(res);
-    if (req.method === 'GET') this.#streams.add(res);
-    res.once('close', () => {
-      this.#open.delete(res);
-      this.#streams.delete(res);
-    });
+  #trackStream(res: ServerResponse): void {
+    this.#streams.add(res);
+    res.once('close', () => this.#streams.delete(res));
+  }
+
+  /** Answers 504 to in-process requests past their deadline; forgets those whose answer has started. */
+  #sweep(): void {
+    const now = Date.now();
+    for (const [res, waiting] of this.#waiting) {
+      if (res.headersSent || res.writableEnded) {
+        this.#waiting.delete(res);
+      } else if (waiting.deadline <= now) {
+        this.#waiting.delete(res);
+        waiting.timedOut = true;
+        this.#send(res, waiting.req, statusFor('upstream_timeout'), 'timeout', timeoutBody(this.#options.upstreamTimeoutMs), waiting.startedAt, waiting.deploymentId);
+      }
+    }
+    if (this.#waiting.size === 0 && this.#sweeper !== undefined) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = undefined;
+    }
   }
 
   #tooLarge(res: ServerResponse, req: IncomingMessage, startedAt: bigint, deploymentId: string | undefined): void {
@@ -248,6 +264,20 @@ export class McpGateway {
     if (!req.complete) req.resume();
     this.#observer?.onResult(outcome, status, startedAt, deploymentId);
   }
+}
+
+/** An in-process request waiting for the first bytes of its answer. */
+interface Waiting {
+  readonly req: IncomingMessage;
+  readonly deadline: number;
+  readonly startedAt: bigint;
+  readonly deploymentId: string;
+  timedOut: boolean;
+}
+
+/** How often the timeout sweep runs: a tenth of the timeout, between 10 ms and 1 s (5 min → cut within 1 s). */
+function sweepPeriod(timeoutMs: number): number {
+  return Math.min(1000, Math.max(10, Math.floor(timeoutMs / 10)));
 }
 
 /** The 504 answer when the MCP server stays silent past the upstream timeout. */

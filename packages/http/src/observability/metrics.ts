@@ -16,6 +16,8 @@ export class ServiceMetrics implements GatewayObserver {
   readonly #latency: Histogram<'method' | 'route'>;
   readonly #gatewayCalls: Counter<'outcome' | 'status'>;
   readonly #gatewayLatency: Histogram<'outcome'>;
+  readonly #gatewayCallSeries = new Map<string, { inc(): void }>();
+  readonly #gatewayLatencySeries = new Map<GatewayOutcome, { observe(value: number): void }>();
 
   constructor(countDeployments: DeploymentCounter) {
     collectDefaultMetrics({ register: this.registry, prefix: 'catwalk_' });
@@ -54,7 +56,14 @@ export class ServiceMetrics implements GatewayObserver {
   }
 
   onResult(outcome: GatewayOutcome, status: number, startedAt: bigint): void {
-    this.#gatewayCalls.inc({ outcome, status: String(status) });
-    this.#gatewayLatency.observe({ outcome }, Number(process.hrtime.bigint() - startedAt) / 1e9);
+    // Every tool call passes here: the labelled series are looked up once and kept (prom-client would hash the
+    // label set on each call otherwise).
+    const key = `${outcome} ${status}`;
+    let calls = this.#gatewayCallSeries.get(key);
+    if (calls === undefined) this.#gatewayCallSeries.set(key, (calls = this.#gatewayCalls.labels(outcome, String(status))));
+    calls.inc();
+    let latency = this.#gatewayLatencySeries.get(outcome);
+    if (latency === undefined) this.#gatewayLatencySeries.set(outcome, (latency = this.#gatewayLatency.labels(outcome)));
+    latency.observe(Number(process.hrtime.bigint() - startedAt) / 1e9);
   }
 }

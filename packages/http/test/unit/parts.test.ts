@@ -122,6 +122,23 @@ describe('CachingGatewayAuthority', () => {
     expect(cache.size).to.equal(0);
   });
 
+  it('answers cached() synchronously only for the verified token of a live entry', async () => {
+    let now = 0;
+    const inner = new CountingAuthority();
+    const cache = new CachingGatewayAuthority(inner, new FakeTokenHasher(), { ttlMs: 1000, maxEntries: 10, now: () => now });
+    expect(cache.cached('dep-1', 'cwt_good')).to.equal(undefined);
+    const target = await cache.authorize('dep-1', 'cwt_good');
+    expect(cache.cached('dep-1', 'cwt_good')).to.equal(target);
+    expect(cache.cached('dep-1', 'cwt_bad')).to.equal(undefined);
+    expect(cache.cached('dep-2', 'cwt_good')).to.equal(undefined);
+    now = 1001;
+    expect(cache.cached('dep-1', 'cwt_good')).to.equal(undefined);
+    now = 0;
+    cache.invalidate('dep-1');
+    expect(cache.cached('dep-1', 'cwt_good')).to.equal(undefined);
+    expect(inner.calls).to.equal(1);
+  });
+
   it('keeps at most maxEntries', async () => {
     const inner = new CountingAuthority();
     for (let i = 0; i < 20; i++) inner.tokens.set(`dep-${i}`, 'cwt_t');
