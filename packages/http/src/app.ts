@@ -24,12 +24,11 @@ import {
   SearchCatalog,
   StartDeployment,
   StopDeployment,
-  TokenHasherToken,
   UpdateCredentials,
   ValidateCredentials,
   ValidatePackage,
 } from '@catwalk/core';
-import type { DeploymentRepository, Logger, Orchestrator, TokenHasher } from '@catwalk/core';
+import type { DeploymentRepository, Logger, Orchestrator } from '@catwalk/core';
 import { apiKeyAuth, mountRoutes } from './api/mount.js';
 import { buildOpenApiDocument } from './api/openapi.js';
 import type { RouteDefinition } from './api/route.js';
@@ -187,7 +186,6 @@ export function createApp(container: CatwalkContainer['container'], options: Par
   const metrics = new ServiceMetrics(() => deployments.countByStatus());
   const authority = new CachingGatewayAuthority(
     new UseCaseGatewayAuthority(container.get(AuthorizeGatewayRequest), settings.inProcessHandler),
-    container.get<TokenHasher>(TokenHasherToken),
     { ttlMs: settings.authCacheTtlMs, maxEntries: 10_000 },
   );
   const publicOrigin = originOf(settings.publicUrl);

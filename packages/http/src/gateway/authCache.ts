@@ -1,8 +1,9 @@
-import type { TokenHasher } from '@catwalk/core';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { GatewayAuthority, GatewayTarget } from './target.js';
 
 interface Entry {
-  readonly tokenHash: string;
+  /** SHA-256 of the token last verified (never the token itself). */
+  readonly tokenDigest: Buffer;
   readonly target: GatewayTarget;
   readonly expiresAt: number;
 }
@@ -17,31 +18,30 @@ export interface AuthCacheOptions {
 }
 
 /**
- * The gateway's hot path: deployment id → (hash of the token last verified, upstream). A hit costs one SHA-256
- * and a constant-time compare, no database round trip. Only running deployments are cached; a miss, an expired
+ * The gateway's hot path: deployment id → (SHA-256 of the token last verified, upstream). A hit costs one one-shot
+ * SHA-256 into a buffer and a constant-time compare of the two digests (no hex, no port call: this runs on every
+ * tool call), no database round trip. Only running deployments are cached; a miss, an expired
  * entry or a different token asks the authority (the AuthorizeGatewayRequest use case), which stays the only
  * judge. Every change made through this process (stop, rotate, delete, credentials, redeploy) calls
  * `invalidate`; changes made elsewhere (another replica, the reconciler) are seen within `ttlMs`.
  */
 export class CachingGatewayAuthority implements GatewayAuthority {
   readonly #inner: GatewayAuthority;
-  readonly #hasher: TokenHasher;
   readonly #options: AuthCacheOptions;
   readonly #now: () => number;
   readonly #entries = new Map<string, Entry>();
   /** Incremented per deployment on invalidation, so a load that started before an invalidation is not cached. */
   readonly #generations = new Map<string, number>();
 
-  constructor(inner: GatewayAuthority, hasher: TokenHasher, options: AuthCacheOptions) {
+  constructor(inner: GatewayAuthority, options: AuthCacheOptions) {
     this.#inner = inner;
-    this.#hasher = hasher;
     this.#options = options;
     this.#now = options.now ?? Date.now;
   }
 
   cached(deploymentId: string, token: string): GatewayTarget | undefined {
     const entry = this.#entries.get(deploymentId);
-    if (entry !== undefined && entry.expiresAt > this.#now() && this.#hasher.matches(token, entry.tokenHash)) return entry.target;
+    if (entry !== undefined && entry.expiresAt > this.#now() && timingSafeEqual(digestOf(token), entry.tokenDigest)) return entry.target;
     return undefined;
   }
 
@@ -71,6 +71,10 @@ export class CachingGatewayAuthority implements GatewayAuthority {
       const oldest = this.#entries.keys().next();
       if (oldest.done !== true) this.#entries.delete(oldest.value);
     }
-    this.#entries.set(deploymentId, { tokenHash: this.#hasher.hash(token), target, expiresAt: this.#now() + this.#options.ttlMs });
+    this.#entries.set(deploymentId, { tokenDigest: digestOf(token), target, expiresAt: this.#now() + this.#options.ttlMs });
   }
+}
+
+function digestOf(token: string): Buffer {
+  return hash('sha256', token, 'buffer');
 }

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { CatwalkError, ERROR_CODES } from '@catwalk/core';
-import { FakeTokenHasher } from '@catwalk/core/testing';
 import { clientSnippets } from '../../src/api/presenters.js';
 import { CachingGatewayAuthority, RateLimiter, STATUS_BY_CODE, parseJsonSafely, redactHeaders, redactUrl, toErrorResponse } from '../../src/index.js';
 import type { GatewayAuthority, GatewayTarget } from '../../src/index.js';
@@ -85,7 +84,7 @@ describe('CachingGatewayAuthority', () => {
   it('serves repeated calls from the cache, re-asks after expiry, invalidation and for other tokens', async () => {
     let now = 0;
     const inner = new CountingAuthority();
-    const cache = new CachingGatewayAuthority(inner, new FakeTokenHasher(), { ttlMs: 1000, maxEntries: 10, now: () => now });
+    const cache = new CachingGatewayAuthority(inner, { ttlMs: 1000, maxEntries: 10, now: () => now });
     for (let i = 0; i < 5; i++) await cache.authorize('dep-1', 'cwt_good');
     expect(inner.calls).to.equal(1);
     let refused: unknown;
@@ -114,7 +113,7 @@ describe('CachingGatewayAuthority', () => {
       },
       invalidate: () => undefined,
     };
-    const cache = new CachingGatewayAuthority(slow, new FakeTokenHasher(), { ttlMs: 60_000, maxEntries: 10 });
+    const cache = new CachingGatewayAuthority(slow, { ttlMs: 60_000, maxEntries: 10 });
     const pending = cache.authorize('dep-1', 'cwt_good');
     cache.invalidate('dep-1');
     release();
@@ -125,7 +124,7 @@ describe('CachingGatewayAuthority', () => {
   it('answers cached() synchronously only for the verified token of a live entry', async () => {
     let now = 0;
     const inner = new CountingAuthority();
-    const cache = new CachingGatewayAuthority(inner, new FakeTokenHasher(), { ttlMs: 1000, maxEntries: 10, now: () => now });
+    const cache = new CachingGatewayAuthority(inner, { ttlMs: 1000, maxEntries: 10, now: () => now });
     expect(cache.cached('dep-1', 'cwt_good')).to.equal(undefined);
     const target = await cache.authorize('dep-1', 'cwt_good');
     expect(cache.cached('dep-1', 'cwt_good')).to.equal(target);
@@ -142,7 +141,7 @@ describe('CachingGatewayAuthority', () => {
   it('keeps at most maxEntries', async () => {
     const inner = new CountingAuthority();
     for (let i = 0; i < 20; i++) inner.tokens.set(`dep-${i}`, 'cwt_t');
-    const cache = new CachingGatewayAuthority(inner, new FakeTokenHasher(), { ttlMs: 60_000, maxEntries: 5 });
+    const cache = new CachingGatewayAuthority(inner, { ttlMs: 60_000, maxEntries: 5 });
     for (let i = 0; i < 20; i++) await cache.authorize(`dep-${i}`, 'cwt_t');
     expect(cache.size).to.equal(5);
   });
