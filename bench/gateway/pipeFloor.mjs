@@ -3,6 +3,7 @@
 // /proc/self/stat): the least CPU any Node bridge can spend on its stdio hop on this machine.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 
 const warm = Number(process.argv[2] ?? 3000);
 const measured = Number(process.argv[3] ?? 20000);
