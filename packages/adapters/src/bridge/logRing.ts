@@ -1,8 +1,13 @@
-import type { LogLine } from '@catwalk/core';
+import { MAX_CREDENTIAL_BYTES, type LogLine } from '@catwalk/core';
 
 /** Values shorter than this are not masked: masking `1` or `on` would shred every log line for nothing. */
 const MIN_SECRET_LENGTH = 4;
 const MASK = '***';
+/**
+ * How much of an over-long line is kept past the cut until the line is masked: a secret that starts before the
+ * cut is then whole (credential values are at most MAX_CREDENTIAL_BYTES) and masked, never stored as a prefix.
+ */
+const SECRET_MARGIN = MAX_CREDENTIAL_BYTES;
 
 /**
  * Replaces every occurrence of the given secret values with `***`. Longer secrets are replaced first so that a
@@ -41,8 +46,9 @@ export class LogRing {
 
   /** Adds one complete line. */
   push(stream: LogLine['stream'], line: string): void {
-    const cut = line.length > this.maxLineLength ? `${line.slice(0, this.maxLineLength)}…` : line;
-    const entry: LogLine = { at: this.now(), stream, line: this.mask(cut) };
+    // Mask first, then cut: cutting first could leave the start of a secret that straddles the cut.
+    const masked = this.mask(line.length > this.maxLineLength + SECRET_MARGIN ? line.slice(0, this.maxLineLength + SECRET_MARGIN) : line);
+    const entry: LogLine = { at: this.now(), stream, line: masked.length > this.maxLineLength ? `${masked.slice(0, this.maxLineLength)}…` : masked };
     if (this.lines.length < this.capacity) this.lines.push(entry);
     else {
       this.lines[this.start] = entry;
@@ -56,8 +62,10 @@ export class LogRing {
     const parts = text.split('\n');
     const rest = parts.pop() ?? '';
     for (const part of parts) this.push(stream, part.replace(/\r$/, ''));
-    // Bound the partial line too: a child that never writes a newline must not grow memory.
-    this.partial[stream] = rest.length > this.maxLineLength ? rest.slice(0, this.maxLineLength) : rest;
+    // Bound the partial line too: a child that never writes a newline must not grow memory. The margin past the
+    // cut keeps a secret that starts before it whole until the line is complete and masked.
+    const keep = this.maxLineLength + SECRET_MARGIN;
+    this.partial[stream] = rest.length > keep ? rest.slice(0, keep) : rest;
   }
 
   /** The last `n` lines, oldest first. */

@@ -148,6 +148,27 @@ describe('LogRing', () => {
     expect(ring.tail(10).map((l) => l.line)).to.deep.equal(['two ***', 'three', 'four']);
     expect(ring.tail(1).map((l) => l.line)).to.deep.equal(['four']);
   });
+
+  it('never stores the start of a secret that straddles the line-length cut, in whole lines or split chunks', () => {
+    const secret = 'S3CRET-token-0123456789';
+    const ring = new LogRing(10, makeMasker([secret]), 100);
+    const before = 'x'.repeat(95); // the secret starts 5 characters before the cut
+    ring.push('stderr', `${before}${secret} and more`);
+    ring.pushChunk('stderr', before + secret.slice(0, 12));
+    ring.pushChunk('stderr', `${secret.slice(12)}${'y'.repeat(20_000)}`); // no newline yet: the partial is bounded
+    ring.pushChunk('stderr', ' tail\n');
+    ring.pushChunk('stderr', `${before}${secret.slice(0, 10)}`);
+    ring.pushChunk('stderr', `${secret.slice(10)}\n`);
+    const lines = ring.tail(10).map((l) => l.line);
+    expect(lines).to.have.length(3);
+    for (const line of lines) {
+      expect(line).to.not.include('S3CR');
+      expect(line.length).to.be.at.most(101);
+    }
+    expect(lines[0]).to.equal(`${before}*** a…`);
+    expect(lines[1]).to.equal(`${before}***yy…`);
+    expect(lines[2]).to.equal(`${before}***`);
+  });
 });
 
 describe('bridge: browser origins (DNS rebinding)', () => {
