@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs every bench module in this folder once and prints one table. Full runs are written to
  * bench/results/<date>.json; `--smoke` (what CI runs) does a few iterations of each and writes nothing.
- * `--only a,b` limits the run to the named modules (file names without .ts).
+ * `--only a,b` limits the run to the named modules (file names without .ts) and writes nothing either, so a
+ * partial run never replaces the day's full record.
  */
 import { readdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -36,7 +37,7 @@ for (const name of names) {
 }
 
 console.log(formatTable(rows));
-if (!smoke) {
+if (!smoke && only === undefined) {
   const file = join(here, 'results', `${new Date().toISOString().slice(0, 10)}.json`);
   await writeFile(file, JSON.stringify({ at: new Date().toISOString(), node: process.version, rows }, null, 2) + '\n');
   console.log(`written ${file}`);
