@@ -39,6 +39,14 @@ export class LogRing {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** Receives every line once it is masked and cut (the local orchestrator keeps them on disk). */
+  onLine: ((entry: LogLine) => void) | undefined;
+
+  /** Puts back lines kept from before (already masked), oldest first; they are not passed to `onLine` again. */
+  restore(entries: readonly LogLine[]): void {
+    for (const entry of entries) this.insert(entry);
+  }
+
   /** Changes the masker (credentials changed on start). */
   setMasker(mask: (text: string) => string): void {
     this.mask = mask;
@@ -49,6 +57,11 @@ export class LogRing {
     // Mask first, then cut: cutting first could leave the start of a secret that straddles the cut.
     const masked = this.mask(line.length > this.maxLineLength + SECRET_MARGIN ? line.slice(0, this.maxLineLength + SECRET_MARGIN) : line);
     const entry: LogLine = { at: this.now(), stream, line: masked.length > this.maxLineLength ? `${masked.slice(0, this.maxLineLength)}…` : masked };
+    this.insert(entry);
+    this.onLine?.(entry);
+  }
+
+  private insert(entry: LogLine): void {
     if (this.lines.length < this.capacity) this.lines.push(entry);
     else {
       this.lines[this.start] = entry;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,33 @@ describe('LocalOrchestrator (fixture server)', () => {
     // The gateway's in-process route: by deployment id, only for machines this process runs.
     expect(orchestrator.handlerFor(handle.machineId.replace(/^local-/, ''))).to.be.a('function');
     expect(orchestrator.handlerFor('no-such-deployment')).to.equal(undefined);
+  });
+
+  it('keeps a deployment\'s log across a control-plane restart, masked, also for a machine it no longer runs', async () => {
+    const secret = 'planted-secret-4711';
+    const handle = await orchestrator.deploy(spec('logs1', { FIXTURE_SECRET: secret }));
+    await orchestrator.waitUntilHealthy(handle.machineId, 10_000);
+    const { client } = await connectClient(handle.upstreamUrl);
+    await client.callTool({ name: 'crash', arguments: {} }).catch(() => undefined);
+    await waitUntil(async () => (await orchestrator.logs(handle.machineId, { tail: 100 })).some((l) => l.line.startsWith('crashing now')));
+    await client.close().catch(() => undefined);
+    await orchestrator.shutdown();
+    const onDisk = readFileSync(join(home, 'deployments', 'logs1', 'server.log'), 'utf8');
+    expect(onDisk).to.include('fixture server ready').and.include('crashing now; token=***');
+    expect(onDisk).to.not.include(secret);
+
+    // A new control plane on the same home: the lines are there before and after the deployment runs again.
+    orchestrator = new LocalOrchestrator({ home, preinstall: false, launcher: async () => ({ command: process.execPath, args: [FIXTURE_SERVER] }) });
+    const before = (await orchestrator.logs(handle.machineId, { tail: 100 })).map((l) => l.line);
+    expect(before).to.include('crashing now; token=***');
+    const again = await orchestrator.deploy(spec('logs1', { FIXTURE_SECRET: secret }));
+    await orchestrator.waitUntilHealthy(again.machineId, 10_000);
+    const readyBefore = before.filter((l) => l === 'fixture server ready').length;
+    await waitUntil(async () => (await orchestrator.logs(again.machineId, { tail: 100 })).filter((l) => l.line === 'fixture server ready').length > readyBefore);
+    const after = (await orchestrator.logs(again.machineId, { tail: 100 })).map((l) => l.line);
+    expect(after.indexOf('crashing now; token=***')).to.be.lessThan(after.lastIndexOf('fixture server ready'));
+    await orchestrator.destroy(again.machineId);
+    expect(await orchestrator.logs(again.machineId, { tail: 100 })).to.deep.equal([]);
   });
 
   it('gives the child its credentials and nothing of the control plane environment', async () => {

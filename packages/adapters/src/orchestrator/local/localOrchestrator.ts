@@ -10,6 +10,7 @@ import { McpBridge, type BridgeOptions } from '../../bridge/mcpBridge.js';
 import { Supervisor, realTimers, type RestartPolicy, type SupervisorTimers } from '../../bridge/supervisor.js';
 import type { LaunchCommand } from '../../bridge/stdioChild.js';
 import { guardChildren } from './exitGuard.js';
+import { LogFile } from './logFile.js';
 import { PackageInstaller } from './packageInstaller.js';
 import { PythonInstaller } from './pythonInstaller.js';
 
@@ -36,6 +37,11 @@ export interface LocalOrchestratorOptions {
   readonly bridge?: BridgeOptions;
   /** Log lines kept per machine (default 1000). */
   readonly logLines?: number;
+  /**
+   * Bytes of a machine's log file before it rotates (`deployments/<id>/server.log`, default 1 MiB; at most twice
+   * that on disk); 0 keeps logs in memory only. The file lets `logs` answer across a control-plane restart.
+   */
+  readonly logFileBytes?: number;
   readonly launcher?: Launcher;
   /** Shared npm cache for installs and npx (default `$CATWALK_HOME/cache/npm`). */
   readonly npmCacheDir?: string;
@@ -61,6 +67,7 @@ interface LocalMachine {
   readonly server: BridgeServer;
   readonly supervisor: Supervisor;
   readonly logs: LogRing;
+  readonly logFile: LogFile | undefined;
   readonly dir: string;
 }
 
@@ -127,12 +134,18 @@ export class LocalOrchestrator implements Orchestrator {
     if (this.machines.has(machineId)) await this.destroy(machineId);
     const launch = await this.launchOf(spec);
     const logs = new LogRing(this.options.logLines ?? 1000, makeMasker(Object.values(spec.env)));
+    // The lines of this deployment's earlier runs (before a control-plane restart) come first.
+    const logFile = this.logFileOf(spec.deploymentId);
+    if (logFile !== undefined) {
+      logs.restore(logFile.readTail(this.options.logLines ?? 1000));
+      logs.onLine = (entry) => logFile.append(entry);
+    }
     // Loopback is shared by every local user and process: the upstream URL carries a random secret path.
     const secret = randomBytes(24).toString('base64url');
     const bridge = new McpBridge({ ...this.options.bridge, secret });
     const server = await createBridgeServer({ port: 0, host: '127.0.0.1', bridge, secret, secretInPath: true });
     const supervisor = new Supervisor(bridge, launch, logs, this.options.restart ?? {}, this.options.timers ?? realTimers);
-    const machine: LocalMachine = { machineId, deploymentId: spec.deploymentId, bridge, server, supervisor, logs, dir: this.dirOf(spec.deploymentId) };
+    const machine: LocalMachine = { machineId, deploymentId: spec.deploymentId, bridge, server, supervisor, logs, logFile, dir: this.dirOf(spec.deploymentId) };
     this.machines.set(machineId, machine);
     logs.push('system', `starting ${spec.package.name}@${spec.package.version}`);
     supervisor.start();
@@ -212,12 +225,16 @@ export class LocalOrchestrator implements Orchestrator {
     await machine.supervisor.stop();
     await this.releaseLimits(machine);
     await machine.server.close();
+    await machine.logFile?.close();
     rmSync(machine.dir, { recursive: true, force: true });
   }
 
   async logs(machineId: string, options: { tail: number }): Promise<LogLine[]> {
+    const tail = Math.max(0, Math.min(options.tail, 10_000));
     const machine = this.machines.get(machineId);
-    return machine === undefined ? [] : machine.logs.tail(Math.max(0, Math.min(options.tail, 10_000)));
+    // A deployment not running in this process (stopped or failed before a restart) still has its file.
+    if (machine === undefined) return this.logFileOf(deploymentIdOf(machineId))?.readTail(tail) ?? [];
+    return machine.logs.tail(tail);
   }
 
   async list(): Promise<MachineStatus[]> {
@@ -258,6 +275,7 @@ export class LocalOrchestrator implements Orchestrator {
       await m.supervisor.stop();
       await this.releaseLimits(m);
       await m.server.close();
+      await m.logFile?.close();
     }));
     this.machines.clear();
     this.release?.();
@@ -316,6 +334,13 @@ export class LocalOrchestrator implements Orchestrator {
     if (release === undefined) return;
     this.limitReleases.delete(machine.deploymentId);
     await release().catch(() => machine.logs.push('system', 'could not remove the resource-limit group (cgroup) of the server'));
+  }
+
+  /** The machine's log file, unless logs stay in memory only. */
+  private logFileOf(deploymentId: string): LogFile | undefined {
+    const bytes = this.options.logFileBytes;
+    if (bytes === 0) return undefined;
+    return new LogFile(join(this.dirOf(deploymentId), 'server.log'), bytes);
   }
 
   private get npmCache(): string {
