@@ -57,7 +57,12 @@ describe('e2e: catwalk serve + CLI + server-memory from npm + MCP client', funct
     const match = /cwa_[A-Za-z0-9_-]{43}/.exec(service.stdout());
     expect(match, `serve printed:\n${service.stdout()}`).to.not.equal(null);
     adminKey = match![0];
-    // The first start saves the URL and the key for the CLI on this machine (no `catwalk login` needed).
+    // The first start saves the URL and the key for the CLI on this machine (no `catwalk login` needed). It says so
+    // once the file is written, which can be a moment after it starts listening.
+    for (const deadline = Date.now() + 10_000; !service.stdout().includes('Saved it for the catwalk CLI'); ) {
+      if (Date.now() > deadline) throw new Error(`serve did not report saving the CLI settings:\n${service.stdout()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const saved = join(home, 'cli.json');
     expect(statSync(saved).mode & 0o777).to.equal(0o600);
     expect(JSON.parse(readFileSync(saved, 'utf8'))).to.deep.equal({ url: `http://127.0.0.1:${port}`, apiKey: adminKey });
