@@ -62,6 +62,16 @@ describe('PythonInstaller (real python3 + pip, fake PEP 503 index)', function ()
     expect(index.pageHits.get('catwalk-py-fixture')).to.equal(hits);
   });
 
+  it('gives the venv its own pip when asked (what a host pip older than 22.3 gets), and installs the same way', async () => {
+    const home = mkdtempSync(join(work, 'home-'));
+    const dir = await installer(home, { venvPip: true }).ensure(FIXTURE);
+    expect(existsSync(join(dir, 'bin', 'pip'))).to.equal(true);
+    expect(installedPythonScript(dir, FIXTURE.name)).to.equal(join(dir, 'bin', 'catwalk-py-fixture'));
+    // The default (host pip drives the venv) leaves no pip inside it.
+    const other = mkdtempSync(join(work, 'home-'));
+    expect(existsSync(join(await installer(other).ensure(FIXTURE), 'bin', 'pip'))).to.equal(false);
+  });
+
   it('runs one install for concurrent ensure() calls', async () => {
     const home = mkdtempSync(join(work, 'home-'));
     const before = index.pageHits.get('catwalk-py-fixture') ?? 0;

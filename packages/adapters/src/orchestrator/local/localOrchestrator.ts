@@ -32,6 +32,8 @@ export interface LocalOrchestratorOptions {
   readonly pypiIndexUrl?: string;
   /** Let pip build source distributions, running their build code outside the jail (default false: wheels only). */
   readonly allowPythonSdists?: boolean;
+  /** Give each Python venv its own pip instead of driving it with the host's pip (see PythonInstallerOptions.venvPip). */
+  readonly pythonVenvPip?: boolean;
   readonly restart?: RestartPolicy;
   readonly timers?: SupervisorTimers;
   readonly bridge?: BridgeOptions;
@@ -118,6 +120,7 @@ export class LocalOrchestrator implements Orchestrator {
             packagesDir: join(options.home, 'packages'),
             cacheDir: join(options.home, 'cache', 'pip'),
             allowSdists: options.allowPythonSdists ?? false,
+            venvPip: options.pythonVenvPip ?? false,
             ...(options.pypiIndexUrl === undefined ? {} : { indexUrl: options.pypiIndexUrl }),
           });
     this.launcher = options.launcher ?? defaultLauncher;

@@ -25,6 +25,12 @@ export interface PythonInstallerOptions {
    * fails to install, naming it; opt in only for packages you trust.
    */
   readonly allowSdists?: boolean;
+  /**
+   * Give each venv its own pip (ensurepip) instead of driving it with the host's pip (default false). The host pip
+   * is used when it is 22.3 or later: faster (≈ 1.5 s instead of ≈ 7 s here) and no pip in the venv. Its own pip is
+   * what a host with an older pip gets anyway; set this to keep the host's pip out of installs altogether.
+   */
+  readonly venvPip?: boolean;
   /** Longest venv creation + install (default 300 s). */
   readonly timeoutMs?: number;
   /** Where `python3` is looked up (default the control plane's PATH). */
@@ -110,7 +116,8 @@ export class PythonInstaller {
   }
 
   private async install(pkg: ResolvedPackage, dir: string): Promise<string> {
-    const python = await this.python();
+    const probed = await this.python();
+    const python: PythonRuntime = this.options.venvPip === true ? { ...probed, pip: 'ensurepip' } : probed;
     mkdirSync(this.options.packagesDir, { recursive: true });
     mkdirSync(this.cacheDir, { recursive: true });
     const tmp = `${dir}.tmp-${randomBytes(4).toString('hex')}`;
