@@ -432,7 +432,9 @@ export async function createContainer(config: CatwalkConfig, overrides: PortOver
       const sandbox = await selectSandbox(config, logger);
       container.load(sandboxModule({ sandbox }));
       multiuser = multiuserPolicyOf(config, sandbox);
-      container.load(localOrchestratorModule({ home: config.home, sandbox, pypiIndexUrl: config.registries.pypiIndexUrl }));
+      container.load(
+        localOrchestratorModule({ home: config.home, sandbox, pypiIndexUrl: config.registries.pypiIndexUrl, allowPythonSdists: config.registries.pypiAllowSdists }),
+      );
       closers.unshift(async () => {
         const orchestrator = container.get(OrchestratorToken) as Orchestrator & { shutdown?: () => Promise<void> };
         await orchestrator.shutdown?.();

@@ -56,6 +56,8 @@ export interface CatwalkConfig {
     readonly pypiUrl: string;
     /** The simple index pip installs from (`PYPI_INDEX_URL`, else `{pypiUrl}/simple`). */
     readonly pypiIndexUrl: string;
+    /** Whether pip may build source distributions (`PYPI_ALLOW_SDISTS`, default false: wheels only). */
+    readonly pypiAllowSdists: boolean;
     readonly mcpRegistryUrl: string;
     readonly glamaUrl: string;
     readonly githubApiUrl: string;
@@ -185,6 +187,7 @@ function toConfig(env: ParsedEnv, defaults: ConfigDefaults): CatwalkConfig {
       npmUrl: env.NPM_REGISTRY_URL,
       pypiUrl: env.PYPI_URL,
       pypiIndexUrl: env.PYPI_INDEX_URL ?? `${env.PYPI_URL}/simple`,
+      pypiAllowSdists: env.PYPI_ALLOW_SDISTS,
       mcpRegistryUrl: env.MCP_REGISTRY_URL,
       glamaUrl: env.GLAMA_URL,
       githubApiUrl: env.GITHUB_API_URL,

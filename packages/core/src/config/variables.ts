@@ -132,6 +132,13 @@ export const VARIABLES = {
     'PEP 503 simple index that local deployments install Python packages from (pip --index-url). Default: PYPI_URL + /simple (https://pypi.org/simple).',
     envValue(webUrl),
   ),
+  /** Let pip build source distributions for local deployments (their build code runs outside the jail). */
+  PYPI_ALLOW_SDISTS: define(
+    'registries',
+    'Let local deployments install Python packages from source distributions too. Building one runs its setup code outside the jail with the control plane\'s rights; default: wheels only.',
+    envValue(boolean, false),
+    { default: false },
+  ),
   /** Official MCP registry base URL. */
   MCP_REGISTRY_URL: define('registries', 'Official MCP registry base URL.', envValue(webUrl, 'https://registry.modelcontextprotocol.io'), { default: 'https://registry.modelcontextprotocol.io' }),
   /** Glama base URL (catalogue search). */
