@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +77,19 @@ describe('LocalOrchestrator (fixture server)', () => {
     expect(after.indexOf('crashing now; token=***')).to.be.lessThan(after.lastIndexOf('fixture server ready'));
     await orchestrator.destroy(again.machineId);
     expect(await orchestrator.logs(again.machineId, { tail: 100 })).to.deep.equal([]);
+  });
+
+  it('deletes the directory of a deployment it does not run (stopped before a restart) on destroy', async () => {
+    const handle = await orchestrator.deploy(spec('gone1'));
+    await orchestrator.waitUntilHealthy(handle.machineId, 10_000);
+    await orchestrator.stop(handle.machineId);
+    await orchestrator.shutdown();
+    expect(existsSync(join(home, 'deployments', 'gone1', 'server.log'))).to.equal(true);
+    orchestrator = new LocalOrchestrator({ home, preinstall: false, launcher: async () => ({ command: process.execPath, args: [FIXTURE_SERVER] }) });
+    expect((await orchestrator.logs(handle.machineId, { tail: 10 })).map((l) => l.line)).to.include('stopping');
+    await orchestrator.destroy(handle.machineId);
+    expect(existsSync(join(home, 'deployments', 'gone1'))).to.equal(false);
+    expect(await orchestrator.logs(handle.machineId, { tail: 10 })).to.deep.equal([]);
   });
 
   it('gives the child its credentials and nothing of the control plane environment', async () => {

@@ -223,7 +223,13 @@ export class LocalOrchestrator implements Orchestrator {
 
   async destroy(machineId: string): Promise<void> {
     const machine = this.machines.get(machineId);
-    if (machine === undefined) return;
+    if (machine === undefined) {
+      // Not running in this process (stopped before a restart of the control plane): its directory (the server's
+      // home and tmp, its log) still goes.
+      const deploymentId = deploymentIdOf(machineId);
+      if (/^[A-Za-z0-9_-]{1,100}$/.test(deploymentId)) rmSync(this.dirOf(deploymentId), { recursive: true, force: true });
+      return;
+    }
     this.machines.delete(machineId);
     await machine.supervisor.stop();
     await this.releaseLimits(machine);
