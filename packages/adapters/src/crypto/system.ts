@@ -27,7 +27,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** SHA-256 token hashes (lower-case hex), compared with `timingSafeEqual`. */
 export class Sha256TokenHasher implements TokenHasher {
   hash(token: string): string {
-    // The one-shot form (Node 20.12+) is about twice as fast as createHash: the gateway hashes on every call.
+    // The one-shot form (Node 20.12+) is about twice as fast as createHash: every API request hashes its key.
     return oneShotHash('sha256', token, 'hex');
   }
 

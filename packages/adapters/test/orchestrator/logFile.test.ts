@@ -13,11 +13,11 @@ describe('LogFile (a deployment log on disk)', () => {
 
   const line = (i: number) => ({ at: new Date(1_800_000_000_000 + i), stream: 'stderr' as const, line: `line ${i} ${'x'.repeat(40)}` });
 
-  it('keeps lines in order across rotation, within twice its size, private to the user', async () => {
+  it('keeps lines in order across rotation, within twice its size, private to the user', () => {
     const path = join(dir, 'server.log');
     const file = new LogFile(path, 4096);
     for (let i = 0; i < 500; i++) file.append(line(i));
-    await file.close();
+    file.flush();
     expect(statSync(path).size).to.be.at.most(4096);
     expect(statSync(`${path}.1`).size).to.be.at.most(4096);
     expect(statSync(path).mode & 0o777).to.equal(0o600);
@@ -30,17 +30,17 @@ describe('LogFile (a deployment log on disk)', () => {
     expect(all.at(-1)!.line).to.equal(line(499).line);
   });
 
-  it('reads what an earlier process wrote, skipping a torn last line and foreign text', async () => {
+  it('reads what an earlier process wrote, skipping a torn last line and foreign text', () => {
     const path = join(dir, 'server.log');
     const first = new LogFile(path);
     first.append(line(1));
     first.append(line(2));
-    await first.close();
+    first.flush();
     appendFileSync(path, 'not json\n{"at":"2027-01-01T00:00:00.000Z","stream":"stderr","line":"torn');
     const second = new LogFile(path);
     expect(second.readTail(10).map((l) => l.line)).to.deep.equal([line(1).line, line(2).line]);
     second.append(line(3));
-    await second.close();
+    second.flush();
     expect(readFileSync(path, 'utf8')).to.include(line(3).line);
   });
 

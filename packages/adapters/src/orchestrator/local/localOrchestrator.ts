@@ -226,15 +226,14 @@ export class LocalOrchestrator implements Orchestrator {
     if (machine === undefined) {
       // Not running in this process (stopped before a restart of the control plane): its directory (the server's
       // home and tmp, its log) still goes.
-      const deploymentId = deploymentIdOf(machineId);
-      if (/^[A-Za-z0-9_-]{1,100}$/.test(deploymentId)) rmSync(this.dirOf(deploymentId), { recursive: true, force: true });
+      rmSync(this.dirOf(deploymentIdOf(machineId)), { recursive: true, force: true });
       return;
     }
     this.machines.delete(machineId);
     await machine.supervisor.stop();
     await this.releaseLimits(machine);
     await machine.server.close();
-    await machine.logFile?.close();
+    machine.logFile?.flush();
     rmSync(machine.dir, { recursive: true, force: true });
   }
 
@@ -284,7 +283,7 @@ export class LocalOrchestrator implements Orchestrator {
       await m.supervisor.stop();
       await this.releaseLimits(m);
       await m.server.close();
-      await m.logFile?.close();
+      m.logFile?.flush();
     }));
     this.machines.clear();
     this.release?.();

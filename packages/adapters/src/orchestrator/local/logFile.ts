@@ -36,13 +36,8 @@ export class LogFile {
     return lines.slice(Math.max(0, lines.length - n)).flatMap(parseLine);
   }
 
-  /** Writes what is pending. */
-  close(): Promise<void> {
-    this.flush();
-    return Promise.resolve();
-  }
-
-  private flush(): void {
+  /** Writes what is pending now (on stop and shutdown; otherwise once per turn of the event loop). */
+  flush(): void {
     if (this.flushing !== undefined) clearImmediate(this.flushing);
     this.flushing = undefined;
     const lines = this.pending;
