@@ -6,6 +6,8 @@ import type { GatewayAuthority, GatewayTarget } from '../../src/index.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../../src/gateway/headers.js';
 import { parseUpstream } from '../../src/gateway/target.js';
 import { isOriginAllowed } from '../../src/gateway/origins.js';
+import { GatewayCallMetrics } from '../../src/observability/gatewayMetrics.js';
+import { Registry } from 'prom-client';
 
 describe('error mapping', () => {
   it('has a status for every error code', () => {
@@ -209,5 +211,30 @@ describe('parseUpstream', () => {
     expect(parseUpstream('https://app.fly.dev/mcp/secret')).to.deep.equal({ secure: true, hostname: 'app.fly.dev', port: 443, path: '/mcp/secret' });
     expect(parseUpstream('http://[::1]:80/mcp?x=1')).to.deep.equal({ secure: false, hostname: '::1', port: 80, path: '/mcp?x=1' });
     expect(() => parseUpstream('file:///etc/passwd')).to.throw();
+  });
+});
+
+describe('gateway call metrics', () => {
+  it('exposes calls by outcome and status and a cumulative latency histogram in Prometheus text', async () => {
+    const registry = new Registry();
+    const metrics = new GatewayCallMetrics(registry);
+    metrics.record('proxied', 200, 0.0004);
+    metrics.record('proxied', 200, 0.002);
+    metrics.record('proxied', 202, 400);
+    metrics.record('unauthorized', 401, 0.0001);
+    const text = await registry.metrics();
+    expect(text).to.include('# TYPE catwalk_gateway_requests_total counter');
+    expect(text).to.include('catwalk_gateway_requests_total{outcome="proxied",status="200"} 2');
+    expect(text).to.include('catwalk_gateway_requests_total{outcome="proxied",status="202"} 1');
+    expect(text).to.include('catwalk_gateway_requests_total{outcome="unauthorized",status="401"} 1');
+    expect(text).to.include('# TYPE catwalk_gateway_request_duration_seconds histogram');
+    expect(text).to.include('catwalk_gateway_request_duration_seconds_bucket{le="0.0005",outcome="proxied"} 1');
+    expect(text).to.include('catwalk_gateway_request_duration_seconds_bucket{le="0.0025",outcome="proxied"} 2');
+    expect(text).to.include('catwalk_gateway_request_duration_seconds_bucket{le="300",outcome="proxied"} 2');
+    expect(text).to.include('catwalk_gateway_request_duration_seconds_bucket{le="+Inf",outcome="proxied"} 3');
+    expect(text).to.include('catwalk_gateway_request_duration_seconds_count{outcome="proxied"} 3');
+    expect(text).to.match(/catwalk_gateway_request_duration_seconds_sum\{outcome="proxied"\} 400\.002/);
+    registry.resetMetrics();
+    expect(await registry.metrics()).to.not.include('outcome="proxied"');
   });
 });
