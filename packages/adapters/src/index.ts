@@ -173,6 +173,8 @@ export {
 export type {
   BridgeOptions,
   BridgeStats,
+  McpPostHeaders,
+  McpResponse,
   BridgeServer,
   BridgeServerOptions,
   LaunchCommand,
@@ -185,7 +187,7 @@ export type {
   RunningBridge,
 } from './bridge/index.js';
 export { LocalOrchestrator, defaultLauncher, PackageInstaller, PythonInstaller, guardChildren, localOrchestratorModule } from './orchestrator/local/index.js';
-export type { LocalOrchestratorOptions, Launcher, PackageInstallerOptions, PythonInstallerOptions, Killable } from './orchestrator/local/index.js';
+export type { LocalOrchestratorOptions, Launcher, InProcessBridge, PackageInstallerOptions, PythonInstallerOptions, Killable } from './orchestrator/local/index.js';
 export {
   FlyOrchestrator,
   mapState as mapFlyMachineState,

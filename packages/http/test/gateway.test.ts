@@ -9,6 +9,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { RunDeployment } from '@catwalk/core';
 import { FakeOrchestrator, aMcpConfig, anEnvVar } from '@catwalk/core/testing';
 import { LocalOrchestrator } from '@catwalk/adapters';
+import type { InProcessBridge, McpPostHeaders, McpResponse } from '@catwalk/adapters';
 import { deploymentBody, startHarness } from './support/harness.js';
 import type { Harness } from './support/harness.js';
 
@@ -28,15 +29,24 @@ async function connect(endpoint: string, token: string | undefined, via: 'header
 const INITIALIZE = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
 const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 
-/** The local orchestrator, counting the requests the gateway hands to its bridges in-process. */
+/** The local orchestrator, counting the requests the gateway hands to its bridges in-process, by entry. */
 class CountingLocalOrchestrator extends LocalOrchestrator {
-  inProcessRequests = 0;
-  override handlerFor(deploymentId: string): ((req: IncomingMessage, res: ServerResponse) => void) | undefined {
+  /** Through node:http (`handle`). */
+  handled = 0;
+  /** Through the fast lane (`post`). */
+  posted = 0;
+  override handlerFor(deploymentId: string): InProcessBridge | undefined {
     const handler = super.handlerFor(deploymentId);
     if (handler === undefined) return undefined;
-    return (req, res) => {
-      this.inProcessRequests++;
-      handler(req, res);
+    return {
+      handle: (req, res) => {
+        this.handled++;
+        handler.handle(req, res);
+      },
+      post: (headers, body, res) => {
+        this.posted++;
+        handler.post(headers, body, res);
+      },
     };
   }
 }
@@ -48,7 +58,13 @@ class LoopbackOnlyLocalOrchestrator extends LocalOrchestrator {
   }
 }
 
-for (const route of ['in-process', 'loopback'] as const) describe(`MCP gateway against a real bridge running server-memory (${route})`, function () {
+/**
+ * The three routes a request can take to a local bridge: the fast lane (the default for POSTs), node:http calling
+ * the bridge in-process (GET, DELETE, and every request with CATWALK_GATEWAY_FAST_LANE=false), and the streaming
+ * proxy over loopback (what remote upstreams such as Fly get).
+ */
+const ROUTES = ['fast lane', 'node:http in-process', 'loopback'] as const;
+for (const route of ROUTES) describe(`MCP gateway against a real bridge running server-memory (${route})`, function () {
   this.timeout(60_000);
   let h: Harness;
   let home: string;
@@ -60,8 +76,8 @@ for (const route of ['in-process', 'loopback'] as const) describe(`MCP gateway a
   before(async () => {
     home = mkdtempSync(join(tmpdir(), 'catwalk-gw-'));
     const options = { home, preinstall: false, launcher: async () => ({ command: process.execPath, args: [SERVER_MEMORY] }) };
-    orchestrator = route === 'in-process' ? new CountingLocalOrchestrator(options) : new LoopbackOnlyLocalOrchestrator(options);
-    h = await startHarness({ orchestrator, http: { gatewayBodyLimitBytes: 64 * 1024 } });
+    orchestrator = route === 'loopback' ? new LoopbackOnlyLocalOrchestrator(options) : new CountingLocalOrchestrator(options);
+    h = await startHarness({ orchestrator, http: { gatewayBodyLimitBytes: 64 * 1024 }, env: { CATWALK_GATEWAY_FAST_LANE: route === 'node:http in-process' ? 'false' : 'true' } });
     h.ports.analyzer.setFallback(aMcpConfig({ envVars: [anEnvVar(), anEnvVar({ name: 'MEMORY_FILE_PATH', required: false, secret: false })] }));
     const created = await h.request('POST', '/api/deployments', { body: deploymentBody({ credentials: { API_KEY: 'k', MEMORY_FILE_PATH: join(home, 'memory.jsonl') } }) });
     expect(created.status, created.text).to.equal(201);
@@ -96,8 +112,12 @@ for (const route of ['in-process', 'loopback'] as const) describe(`MCP gateway a
     const init = await fetch(endpoint, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` }, body: INITIALIZE });
     expect(init.status).to.equal(200);
     await init.text();
-    // In-process: the bridge was called directly. Loopback: this whole suite passing proves the proxy hop works.
-    if (orchestrator instanceof CountingLocalOrchestrator) expect(orchestrator.inProcessRequests).to.be.greaterThan(0);
+    // In-process: the bridge was called directly, POSTs by the lane unless it is off. Loopback: this whole suite
+    // passing proves the proxy hop works.
+    if (orchestrator instanceof CountingLocalOrchestrator) {
+      if (route === 'fast lane') expect(orchestrator.posted).to.be.greaterThan(0);
+      else expect([orchestrator.posted, orchestrator.handled > 0]).to.deep.equal([0, true]);
+    }
   });
 
   it('accepts the token as ?token= for clients that only take a URL', async () => {
@@ -211,27 +231,41 @@ describe('MCP gateway upstream failures', () => {
 describe('MCP gateway in-process route', () => {
   it("calls an orchestrator's in-process handler instead of the upstream URL when it offers one", async () => {
     const seen: string[] = [];
+    const answer = (res: McpResponse): void => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"jsonrpc":"2.0","id":1,"result":{}}');
+    };
     class InProcessOrchestrator extends FakeOrchestrator {
-      handlerFor(deploymentId: string) {
-        return (req: IncomingMessage, res: ServerResponse) => {
-          seen.push(`${deploymentId} ${req.method} ${req.headers.authorization ?? 'no-authorization'}`);
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end('{"jsonrpc":"2.0","id":1,"result":{}}');
+      handlerFor(deploymentId: string): InProcessBridge {
+        return {
+          handle: (req: IncomingMessage, res: ServerResponse) => {
+            seen.push(`${deploymentId} handle ${req.method} ${req.headers.authorization ?? 'no-authorization'}`);
+            answer(res);
+          },
+          post: (headers: McpPostHeaders, body: Buffer, res: McpResponse) => {
+            // The lane hands over only the four headers the bridge reads: there is no Authorization to leak.
+            seen.push(`${deploymentId} post ${Object.keys(headers).sort().join(',')} ${body.length}`);
+            answer(res);
+          },
         };
       }
     }
-    const h = await startHarness({ orchestrator: new InProcessOrchestrator() });
-    try {
-      const created = await h.request('POST', '/api/deployments', { body: deploymentBody() });
-      await h.server.catwalk.container.get(RunDeployment).execute({ deploymentId: created.json.deployment.id });
-      // The fake's upstream URL (127.0.0.1:9) is unreachable: only the in-process route can answer 200.
-      const res = await fetch(created.json.endpoint, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${created.json.accessToken}` }, body: INITIALIZE });
-      expect(res.status).to.equal(200);
-      expect(seen).to.have.length(1);
-      // The access token stops at the gateway, as on the upstream hop.
-      expect(seen[0]).to.equal(`${created.json.deployment.id} POST no-authorization`);
-    } finally {
-      await h.close();
+    for (const fastLane of ['true', 'false']) {
+      seen.length = 0;
+      const h = await startHarness({ orchestrator: new InProcessOrchestrator(), env: { CATWALK_GATEWAY_FAST_LANE: fastLane } });
+      try {
+        const created = await h.request('POST', '/api/deployments', { body: deploymentBody() });
+        await h.server.catwalk.container.get(RunDeployment).execute({ deploymentId: created.json.deployment.id });
+        // The fake's upstream URL (127.0.0.1:9) is unreachable: only the in-process route can answer 200.
+        const res = await fetch(created.json.endpoint, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${created.json.accessToken}` }, body: INITIALIZE });
+        expect(res.status).to.equal(200);
+        expect(seen).to.have.length(1);
+        // The access token stops at the gateway, as on the upstream hop.
+        const id = created.json.deployment.id;
+        expect(seen[0]).to.equal(fastLane === 'true' ? `${id} post accept,contentType,protocolVersion,sessionId ${Buffer.byteLength(INITIALIZE)}` : `${id} handle POST no-authorization`);
+      } finally {
+        await h.close();
+      }
     }
   });
 });

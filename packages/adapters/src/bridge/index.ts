@@ -1,5 +1,6 @@
 export { McpBridge, negotiate, BRIDGE_PROTOCOL_VERSIONS } from './mcpBridge.js';
 export type { BridgeOptions, BridgeStats } from './mcpBridge.js';
+export type { McpPostHeaders, McpResponse } from './response.js';
 export { createBridgeServer, isLoopback } from './httpServer.js';
 export type { BridgeServer, BridgeServerOptions } from './httpServer.js';
 export { StdioChild } from './stdioChild.js';

@@ -88,3 +88,25 @@ export function replaceResponseId(text: string, from: JsonRpcId, to: JsonRpcId |
   if (text.charCodeAt(0) === 123 /* { */ && text.endsWith(suffix)) return `${text.slice(0, text.length - suffix.length)},"id":${toToken}}`;
   return undefined;
 }
+
+/** `,"jsonrpc":"2.0","id":<digits>}` at the very end of a line (matched on the line's last characters only). */
+const TRAILING_ID = /,"jsonrpc":"2\.0","id":(\d{1,15})\}$/;
+const TRAILING_ID_MAX = ',"jsonrpc":"2.0","id":999999999999999}'.length;
+/** `{"jsonrpc":"2.0","id":<digits>,"result"|"error":` at its start. */
+const LEADING_ID = /^\{"jsonrpc":"2\.0","id":(\d{1,15}),"(?:result|error)":/;
+
+/**
+ * The integer id of a line that has the layout of a JSON-RPC response, without parsing it: the TypeScript SDK's
+ * `{"result"|"error":…,"jsonrpc":"2.0","id":N}` or the Python SDK's `{"jsonrpc":"2.0","id":N,"result"|"error":…}`
+ * (the layouts {@link replaceResponseId} rewrites). Undefined for anything else, requests and notifications
+ * included (a request's first or last member is never `result` or `error` in these layouts).
+ */
+export function responseIdOf(text: string): number | undefined {
+  if (text.charCodeAt(0) !== 123 /* { */) return undefined;
+  if (text.startsWith('{"result":') || text.startsWith('{"error":')) {
+    const match = TRAILING_ID.exec(text.length > TRAILING_ID_MAX ? text.slice(text.length - TRAILING_ID_MAX) : text);
+    return match === null ? undefined : Number(match[1]);
+  }
+  const match = LEADING_ID.exec(text);
+  return match === null ? undefined : Number(match[1]);
+}

@@ -7,6 +7,7 @@ import {
   isRequest,
   isResponse,
   replaceResponseId,
+  responseIdOf,
   rpcError,
   RPC_ERRORS,
   type JsonRpcId,
@@ -15,6 +16,7 @@ import {
   type JsonRpcRequest,
   type JsonRpcResponse,
 } from './jsonrpc.js';
+import type { McpPostHeaders, McpResponse } from './response.js';
 import { OutStream, Session, sseHeaders } from './session.js';
 import type { Upstream } from './stdioChild.js';
 
@@ -147,6 +149,7 @@ export class McpBridge {
     this.detach();
     this.upstream = upstream;
     upstream.onMessage = (m, raw) => this.fromServer(m, raw);
+    upstream.onResponseLine = (text) => this.serverResponseLine(text);
     upstream.onExit = () => {
       if (this.upstream === upstream) this.detach();
     };
@@ -179,6 +182,7 @@ export class McpBridge {
     const upstream = this.upstream;
     if (upstream === undefined) return;
     upstream.onMessage = undefined;
+    upstream.onResponseLine = undefined;
     upstream.onExit = undefined;
     this.upstream = undefined;
     this.initResult = undefined;
@@ -189,7 +193,7 @@ export class McpBridge {
     for (const [, entry] of entries) {
       const error = rpcError(entry.originalId, RPC_ERRORS.serverUnavailable, 'The MCP server restarted while this request was in flight.');
       if (entry.resolve) entry.resolve(error);
-      else if (entry.session) this.settle(entry.session, entry.stream, error);
+      else if (entry.session) this.settle(entry.session, entry.stream, JSON.stringify(error));
     }
   }
 
@@ -296,14 +300,6 @@ export class McpBridge {
   }
 
   private handlePost(req: IncomingMessage, res: ServerResponse): void {
-    const accept = req.headers.accept ?? '*/*';
-    const acceptsJson = accept.includes('application/json') || accept.includes('*/*');
-    const acceptsSse = accept.includes('text/event-stream') || accept.includes('*/*');
-    if (!acceptsJson && !acceptsSse) return rpcHttpError(res, 406, 'Accept must include application/json or text/event-stream');
-    const contentType = req.headers['content-type'];
-    if (contentType === undefined || !contentType.includes('application/json')) {
-      return rpcHttpError(res, 415, 'Content-Type must be application/json');
-    }
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > this.opts.maxBodyBytes) {
       req.resume();
@@ -325,19 +321,35 @@ export class McpBridge {
     });
     req.on('end', () => {
       if (tooLarge) return;
-      const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        return rpcHttpError(res, 400, 'Parse error: invalid JSON', RPC_ERRORS.parseError);
-      }
-      this.onPostBody(req, res, body, acceptsJson, acceptsSse);
+      this.post(postHeadersOf(req), chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), res);
     });
     req.on('error', ignore);
   }
 
-  private onPostBody(req: IncomingMessage, res: ServerResponse, body: unknown, acceptsJson: boolean, acceptsSse: boolean): void {
+  /**
+   * Serves one MCP POST whose body has been read already: the transport-neutral entry that `handle` uses for
+   * node:http and the gateway's fast lane uses directly. The caller enforces the body size limit.
+   */
+  post(headers: McpPostHeaders, body: Buffer, res: McpResponse): void {
+    if (this.closed) return rpcHttpError(res, 503, 'bridge closed');
+    const accept = headers.accept ?? '*/*';
+    const acceptsJson = accept.includes('application/json') || accept.includes('*/*');
+    const acceptsSse = accept.includes('text/event-stream') || accept.includes('*/*');
+    if (!acceptsJson && !acceptsSse) return rpcHttpError(res, 406, 'Accept must include application/json or text/event-stream');
+    const contentType = headers.contentType;
+    if (contentType === undefined || !contentType.includes('application/json')) {
+      return rpcHttpError(res, 415, 'Content-Type must be application/json');
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      return rpcHttpError(res, 400, 'Parse error: invalid JSON', RPC_ERRORS.parseError);
+    }
+    this.onPostBody(headers, res, parsed, acceptsJson, acceptsSse);
+  }
+
+  private onPostBody(headers: McpPostHeaders, res: McpResponse, body: unknown, acceptsJson: boolean, acceptsSse: boolean): void {
     const batch = Array.isArray(body);
     const messages: unknown[] = batch ? (body as unknown[]) : [body];
     if (messages.length === 0) return rpcHttpError(res, 400, 'Invalid Request: empty batch', RPC_ERRORS.invalidRequest);
@@ -351,7 +363,7 @@ export class McpBridge {
       this.initializeSession(init, res, acceptsJson);
       return;
     }
-    const session = this.sessionOf(req, res);
+    const session = this.sessionOf(headers.sessionId, headers.protocolVersion, res);
     if (session === undefined) return;
     if (batch && session.protocolVersion >= NO_BATCH_FROM) {
       return rpcHttpError(res, 400, `Invalid Request: JSON-RPC batches are not allowed in protocol ${session.protocolVersion}`, RPC_ERRORS.invalidRequest);
@@ -375,7 +387,7 @@ export class McpBridge {
     for (const r of requests) this.clientRequest(session, stream, r);
   }
 
-  private initializeSession(init: JsonRpcRequest, res: ServerResponse, acceptsJson: boolean): void {
+  private initializeSession(init: JsonRpcRequest, res: McpResponse, acceptsJson: boolean): void {
     const answer = (): void => {
       if (this.sessions.size >= this.opts.maxSessions) this.reapIdle(this.opts.now() + this.opts.sessionIdleMs);
       if (this.sessions.size >= this.opts.maxSessions) {
@@ -403,9 +415,8 @@ export class McpBridge {
     );
   }
 
-  private sessionOf(req: IncomingMessage, res: ServerResponse): Session | undefined {
-    const id = req.headers['mcp-session-id'];
-    if (typeof id !== 'string' || id.length === 0) {
+  private sessionOf(id: string | undefined, version: string | undefined, res: McpResponse): Session | undefined {
+    if (id === undefined || id.length === 0) {
       rpcHttpError(res, 400, 'Bad Request: Mcp-Session-Id header is required', RPC_ERRORS.invalidRequest);
       return undefined;
     }
@@ -414,8 +425,7 @@ export class McpBridge {
       rpcHttpError(res, 404, 'Session not found', RPC_ERRORS.invalidRequest);
       return undefined;
     }
-    const version = req.headers['mcp-protocol-version'];
-    if (typeof version === 'string' && !(BRIDGE_PROTOCOL_VERSIONS as readonly string[]).includes(version)) {
+    if (version !== undefined && !(BRIDGE_PROTOCOL_VERSIONS as readonly string[]).includes(version)) {
       rpcHttpError(res, 400, `Bad Request: unsupported MCP-Protocol-Version ${version.slice(0, 40)}`, RPC_ERRORS.invalidRequest);
       return undefined;
     }
@@ -425,7 +435,7 @@ export class McpBridge {
   private handleGet(req: IncomingMessage, res: ServerResponse): void {
     const accept = req.headers.accept ?? '';
     if (!accept.includes('text/event-stream')) return rpcHttpError(res, 406, 'Accept must include text/event-stream');
-    const session = this.sessionOf(req, res);
+    const session = this.sessionOf(headerOf(req, 'mcp-session-id'), headerOf(req, 'mcp-protocol-version'), res);
     if (session === undefined) return;
     session.lastSeen = this.opts.now();
     const last = req.headers['last-event-id'];
@@ -479,7 +489,7 @@ export class McpBridge {
   }
 
   private handleDelete(req: IncomingMessage, res: ServerResponse): void {
-    const session = this.sessionOf(req, res);
+    const session = this.sessionOf(headerOf(req, 'mcp-session-id'), headerOf(req, 'mcp-protocol-version'), res);
     if (session === undefined) return;
     this.endSession(session);
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': 2 });
@@ -511,9 +521,9 @@ export class McpBridge {
 
   private clientRequest(session: Session, stream: OutStream, request: JsonRpcRequest): void {
     const method = request.method;
-    if (method === 'ping') return stream.deliverResponse({ jsonrpc: '2.0', id: request.id, result: {} });
+    if (method === 'ping') return stream.deliverResponse(JSON.stringify({ jsonrpc: '2.0', id: request.id, result: {} }));
     if (method === 'initialize') {
-      return stream.deliverResponse(rpcError(request.id, RPC_ERRORS.invalidRequest, 'Session already initialized'));
+      return stream.deliverResponse(JSON.stringify(rpcError(request.id, RPC_ERRORS.invalidRequest, 'Session already initialized')));
     }
     if (method === 'resources/subscribe' || method === 'resources/unsubscribe') {
       const uri = request.params?.uri;
@@ -522,14 +532,14 @@ export class McpBridge {
         else {
           session.subscriptions?.delete(uri);
           // Other sessions still want updates: keep the server's subscription, answer here.
-          if (this.someSessionSubscribed(uri)) return stream.deliverResponse({ jsonrpc: '2.0', id: request.id, result: {} });
+          if (this.someSessionSubscribed(uri)) return stream.deliverResponse(JSON.stringify({ jsonrpc: '2.0', id: request.id, result: {} }));
         }
       }
     }
     if (!this.ready) {
       this.whenReady(this.opts.readyTimeoutMs).then(
         () => this.forwardRequest(session, stream, request),
-        () => stream.deliverResponse(rpcError(request.id, RPC_ERRORS.serverUnavailable, 'The MCP server is not running.')),
+        () => stream.deliverResponse(JSON.stringify(rpcError(request.id, RPC_ERRORS.serverUnavailable, 'The MCP server is not running.'))),
       );
       return;
     }
@@ -540,7 +550,7 @@ export class McpBridge {
     const upstream = this.upstream;
     if (session.closed) return;
     if (upstream === undefined) {
-      return stream.deliverResponse(rpcError(request.id, RPC_ERRORS.serverUnavailable, 'The MCP server is not running.'));
+      return stream.deliverResponse(JSON.stringify(rpcError(request.id, RPC_ERRORS.serverUnavailable, 'The MCP server is not running.')));
     }
     const bridgeId = this.nextId++;
     const originalId = request.id;
@@ -601,17 +611,37 @@ export class McpBridge {
     if (entry.resolve) return entry.resolve(response);
     // Forward the server's own text with only the id swapped: no second serialisation of a large result.
     const serialized = raw === undefined ? undefined : replaceResponseId(raw, bridgeId, entry.originalId);
-    if (entry.session) this.settle(entry.session, entry.stream, response, serialized);
+    if (entry.session) this.settle(entry.session, entry.stream, serialized ?? JSON.stringify(response));
   }
 
-  private settle(session: Session, stream: OutStream | undefined, response: JsonRpcResponse, serialized?: string): void {
+  /**
+   * The hot path of every tool call: a line from the server that has the layout of a response to one of our
+   * sessions' requests is forwarded with its id swapped, without being parsed (a large result is never turned
+   * into objects and back). Answers false for anything else, which the caller then parses and routes. Routing
+   * uses the bridge id, which names exactly one in-flight request of one session, so isolation holds whatever
+   * the line holds; a server that writes a malformed line in a response's layout only breaks its own answer.
+   */
+  private serverResponseLine(text: string): boolean {
+    const bridgeId = responseIdOf(text);
+    if (bridgeId === undefined) return false;
+    const entry = this.inflight.get(bridgeId);
+    if (entry === undefined || entry.resolve !== undefined || entry.session === undefined) return false;
+    const serialized = replaceResponseId(text, bridgeId, entry.originalId);
+    if (serialized === undefined) return false;
+    this.inflight.delete(bridgeId);
+    if (entry.progressToken !== undefined) this.progress.delete(bridgeId);
+    this.settle(entry.session, entry.stream, serialized);
+    return true;
+  }
+
+  private settle(session: Session, stream: OutStream | undefined, data: string): void {
     session.inflight--;
     if (session.inflight <= 0) {
       session.inflight = 0;
       this.active.delete(session);
     }
     session.lastSeen = this.opts.now();
-    if (!session.closed) stream?.deliverResponse(response, serialized);
+    if (!session.closed) stream?.deliverResponse(data);
   }
 
   private serverRequest(request: JsonRpcRequest): void {
@@ -743,11 +773,22 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-function httpError(res: ServerResponse, status: number, message: string): void {
+/** The headers an MCP POST is judged by, read from node's request. */
+function postHeadersOf(req: IncomingMessage): McpPostHeaders {
+  return { accept: req.headers.accept, contentType: req.headers['content-type'], sessionId: headerOf(req, 'mcp-session-id'), protocolVersion: headerOf(req, 'mcp-protocol-version') };
+}
+
+/** A single-valued header (node joins repeated custom headers with ", "). */
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function httpError(res: McpResponse, status: number, message: string): void {
   rpcHttpError(res, status, message);
 }
 
-function rpcHttpError(res: ServerResponse, status: number, message: string, code: number = RPC_ERRORS.invalidRequest, id: JsonRpcId | null = null): void {
+function rpcHttpError(res: McpResponse, status: number, message: string, code: number = RPC_ERRORS.invalidRequest, id: JsonRpcId | null = null): void {
   if (res.headersSent) {
     if (!res.writableEnded) res.end();
     return;

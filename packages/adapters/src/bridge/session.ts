@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import type { JsonRpcMessage } from './jsonrpc.js';
+import type { McpResponse } from './response.js';
 
 /** One replayable SSE event of a session. */
 interface ReplayEvent {
@@ -19,7 +19,7 @@ const PRIMING_FROM_VERSION = '2025-11-25';
  * buffer for `Last-Event-ID` resumption.
  */
 export class OutStream {
-  res: ServerResponse | null;
+  res: McpResponse | null;
   mode: 'pending' | 'json' | 'sse' | 'done' = 'pending';
   /** Responses still owed on this stream (0 for the GET stream, which never completes by itself). */
   awaiting: number;
@@ -28,7 +28,7 @@ export class OutStream {
   constructor(
     readonly id: number,
     readonly session: Session,
-    res: ServerResponse,
+    res: McpResponse,
     readonly acceptsJson: boolean,
     readonly acceptsSse: boolean,
     readonly batch: boolean,
@@ -43,11 +43,10 @@ export class OutStream {
     return this.mode !== 'done' && this.acceptsSse && (this.mode === 'sse' || this.mode === 'pending');
   }
 
-  /** Sends a final response for one of the requests of this POST (`serialized`: its text, when already known). */
-  deliverResponse(message: JsonRpcMessage, serialized?: string): void {
+  /** Sends a final response (its JSON text) for one of the requests of this POST. */
+  deliverResponse(data: string): void {
     if (this.mode === 'done') return;
     this.awaiting--;
-    const data = serialized ?? JSON.stringify(message);
     if (this.mode === 'pending' && this.acceptsJson) {
       if (this.awaiting > 0) {
         (this.collected ??= []).push(data);
@@ -85,13 +84,13 @@ export class OutStream {
   }
 
   /** Attaches a resuming GET connection (Last-Event-ID) to this stream. */
-  attach(res: ServerResponse): void {
+  attach(res: McpResponse): void {
     this.res = res;
     if (this.mode === 'pending') this.mode = 'sse';
   }
 
   /** The client went away: later events are only kept for replay. */
-  detach(res: ServerResponse): void {
+  detach(res: McpResponse): void {
     if (this.res === res) this.res = null;
   }
 

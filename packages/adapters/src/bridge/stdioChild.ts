@@ -20,6 +20,11 @@ export interface Upstream {
   send(message: JsonRpcMessage): void;
   /** A message from the server; `raw` is its exact serialised text when known (lets the bridge forward it as is). */
   onMessage: ((message: JsonRpcMessage, raw?: string) => void) | undefined;
+  /**
+   * Offered every line before it is parsed: true when the receiver routed it as a response as it is (then
+   * `onMessage` is not called for it). Optional for upstreams that do not deal in lines.
+   */
+  onResponseLine?: ((text: string) => boolean) | undefined;
   onExit: ((info: { code: number | null; signal: NodeJS.Signals | null }) => void) | undefined;
 }
 
@@ -33,6 +38,7 @@ const MAX_LINE_BYTES = 16 * 1024 * 1024;
  */
 export class StdioChild implements Upstream {
   onMessage: ((message: JsonRpcMessage, raw?: string) => void) | undefined;
+  onResponseLine: ((text: string) => boolean) | undefined;
   onExit: ((info: { code: number | null; signal: NodeJS.Signals | null }) => void) | undefined;
   readonly process: ChildProcess;
   private pending: Buffer[] = [];
@@ -133,6 +139,7 @@ export class StdioChild implements Upstream {
 
   private onLine(text: string): void {
     if (text.length === 0 || text === '\r') return;
+    if (this.onResponseLine?.(text) === true) return;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -48,7 +48,7 @@ describe('LocalOrchestrator (fixture server)', () => {
     await client.close();
     expect(orchestrator.bridgeOf(handle.machineId)).to.not.equal(undefined);
     // The gateway's in-process route: by deployment id, only for machines this process runs.
-    expect(orchestrator.handlerFor(handle.machineId.replace(/^local-/, ''))).to.be.a('function');
+    expect(orchestrator.handlerFor(handle.machineId.replace(/^local-/, ''))).to.have.all.keys('handle', 'post');
     expect(orchestrator.handlerFor('no-such-deployment')).to.equal(undefined);
   });
 

@@ -78,6 +78,8 @@ export interface CatwalkConfig {
   };
   readonly gateway: {
     readonly timeoutMs: number;
+    /** MCP POSTs to in-process bridges on the gateway's own HTTP/1.1 fast lane (default true). */
+    readonly fastLane: boolean;
   };
   readonly log: {
     readonly level: LogLevel;
@@ -202,7 +204,7 @@ function toConfig(env: ParsedEnv, defaults: ConfigDefaults): CatwalkConfig {
         ...optional('cpus', env.CATWALK_SANDBOX_CPUS),
       },
     },
-    gateway: { timeoutMs: env.CATWALK_GATEWAY_TIMEOUT_MS },
+    gateway: { timeoutMs: env.CATWALK_GATEWAY_TIMEOUT_MS, fastLane: env.CATWALK_GATEWAY_FAST_LANE },
     log: { level: env.CATWALK_LOG_LEVEL },
   };
 }

@@ -169,6 +169,13 @@ export const VARIABLES = {
   ),
   /** Longest a proxied MCP request may take, in milliseconds. */
   CATWALK_GATEWAY_TIMEOUT_MS: define('gateway', 'Longest a proxied MCP request may take, in milliseconds (1000-3600000).', envValue(integer(1000, 3_600_000), 300_000), { default: 300_000 }),
+  /** Whether MCP POSTs to local deployments take the gateway's own HTTP/1.1 fast lane. */
+  CATWALK_GATEWAY_FAST_LANE: define(
+    'gateway',
+    "Serve MCP POSTs to local deployments on the gateway's own HTTP/1.1 fast lane (true/false); false: node:http serves every request.",
+    envValue(boolean, true),
+    { default: true },
+  ),
   /** Log level. */
   CATWALK_LOG_LEVEL: define('log', `Log level: ${LOG_LEVELS.join(', ')}.`, envValue(oneOf(LOG_LEVELS), 'info'), { default: 'info' }),
 };

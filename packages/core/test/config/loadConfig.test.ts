@@ -40,7 +40,7 @@ describe('loadConfig', () => {
         githubApiUrl: 'https://api.github.com',
       },
       sandbox: { mode: 'auto', allowUnsandboxedMultiuser: false, limits: { maxProcesses: 256, memoryBytes: 1024 * 1024 * 1024 } },
-      gateway: { timeoutMs: 300000 },
+      gateway: { timeoutMs: 300000, fastLane: true },
       log: { level: 'info' },
     });
   });
@@ -85,6 +85,7 @@ describe('loadConfig', () => {
         CATWALK_SANDBOX_MEMORY_MB: '512',
         CATWALK_SANDBOX_CPUS: '0.5',
         CATWALK_GATEWAY_TIMEOUT_MS: '60000',
+        CATWALK_GATEWAY_FAST_LANE: 'false',
         CATWALK_LOG_LEVEL: 'debug',
         UNRELATED: 'ignored',
       },
@@ -128,7 +129,7 @@ describe('loadConfig', () => {
       githubToken: 'ghp_x',
     });
     expect(config.sandbox).to.deep.equal({ mode: 'none', allowUnsandboxedMultiuser: true, limits: { maxProcesses: 64, memoryBytes: 512 * 1024 * 1024, cpus: 0.5 } });
-    expect(config.gateway.timeoutMs).to.equal(60000);
+    expect(config.gateway).to.deep.equal({ timeoutMs: 60000, fastLane: false });
     expect(config.log.level).to.equal('debug');
   });
 
@@ -190,6 +191,7 @@ describe('loadConfig', () => {
     refused({ GITHUB_TOKEN: 'ghp_line\nbreak-secret' }, 'GITHUB_TOKEN');
     refused({ ANTHROPIC_API_KEY: 'x'.repeat(1025) }, 'ANTHROPIC_API_KEY');
     refused({ CATWALK_GATEWAY_TIMEOUT_MS: '999' }, 'CATWALK_GATEWAY_TIMEOUT_MS');
+    refused({ CATWALK_GATEWAY_FAST_LANE: 'sometimes' }, 'CATWALK_GATEWAY_FAST_LANE');
   });
 
   it('requires a Fly token for the fly orchestrator', () => {
@@ -234,7 +236,7 @@ describe('describeConfig', () => {
       'CATWALK_RUNNER_IMAGE', 'CATWALK_WORKER_CONCURRENCY', 'CATWALK_RECONCILE_INTERVAL', 'ANTHROPIC_API_KEY', 'OPENROUTER_API_KEY',
       'CATWALK_LLM_MODEL', 'ANTHROPIC_BASE_URL', 'OPENROUTER_BASE_URL', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'NPM_REGISTRY_URL', 'PYPI_URL', 'PYPI_INDEX_URL', 'PYPI_ALLOW_SDISTS',
       'MCP_REGISTRY_URL', 'GLAMA_URL', 'CATWALK_ANALYSIS_TTL', 'CATWALK_ALLOW_LOCAL_SOURCES', 'CATWALK_SANDBOX',
-      'CATWALK_ALLOW_UNSANDBOXED_MULTIUSER', 'CATWALK_SANDBOX_MAX_PROCESSES', 'CATWALK_SANDBOX_MEMORY_MB', 'CATWALK_SANDBOX_CPUS', 'CATWALK_LOG_LEVEL', 'CATWALK_GATEWAY_TIMEOUT_MS', 'CATWALK_ALLOWED_ORIGINS',
+      'CATWALK_ALLOW_UNSANDBOXED_MULTIUSER', 'CATWALK_SANDBOX_MAX_PROCESSES', 'CATWALK_SANDBOX_MEMORY_MB', 'CATWALK_SANDBOX_CPUS', 'CATWALK_LOG_LEVEL', 'CATWALK_GATEWAY_TIMEOUT_MS', 'CATWALK_GATEWAY_FAST_LANE', 'CATWALK_ALLOWED_ORIGINS',
     ]) {
       expect(names, name).to.include(name);
     }

@@ -9,6 +9,7 @@ import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { isOriginAllowed } from './origins.js';
 import { clientIpOf } from '../security/authFailureThrottle.js';
 import type { AuthFailureThrottle } from '../security/authFailureThrottle.js';
+import type { McpPostHeaders, McpResponse } from '@catwalk/adapters';
 import type { GatewayAuthority, GatewayTarget } from './target.js';
 
 /** Settings of the MCP gateway. */
@@ -25,7 +26,37 @@ export interface GatewayOptions {
 
 /** What the gateway reports per request (for metrics and logs; never tokens). */
 export interface GatewayObserver {
-  onResult(outcome: GatewayOutcome, status: number, startedAt: bigint, deploymentId: string | undefined): void;
+  /** `startedAt`: `performance.now()` when the request arrived. */
+  onResult(outcome: GatewayOutcome, status: number, startedAt: number, deploymentId: string | undefined): void;
+}
+
+/**
+ * The parts of a request the gateway's admission checks read: the node:http path fills them from
+ * `IncomingMessage`, the fast lane from its own parse of the request head.
+ */
+export interface GatewayRequestFacts {
+  readonly method: string;
+  /** The request target: path and query (the query may carry `token`). */
+  readonly url: string;
+  readonly origin: string | undefined;
+  readonly authorization: string | undefined;
+  /** The declared Content-Length, when there is one. */
+  readonly contentLength: number | undefined;
+  /** The client's IP (the failed-authentication throttle is keyed by it). */
+  readonly ip: string;
+}
+
+/** A response the gateway can track: what the bridge writes to, plus the status it ended with. */
+export type GatewayResponse = McpResponse & { readonly statusCode: number };
+
+/** Why the admission checks refused a request (rendered only by the node:http path). */
+type Refusal = { readonly refused: 'method' | 'origin' | 'too_large' | 'unauthorized' } | { readonly refused: 'throttled'; readonly error: unknown };
+
+/** A request that passed the checks that need no lookup: whose token, for which deployment. */
+interface Claim {
+  readonly refused: undefined;
+  readonly deploymentId: string;
+  readonly token: string;
 }
 
 /** How a gateway request ended. */
@@ -35,6 +66,10 @@ const PREFIX = '/mcp/';
 const ALLOWED_METHODS = 'GET, POST, DELETE';
 const WWW_AUTHENTICATE = 'Bearer realm="catwalk", error="invalid_token"';
 const UUID_OR_ID = /^[A-Za-z0-9-]{1,64}$/;
+const REFUSED_METHOD: Refusal = { refused: 'method' };
+const REFUSED_ORIGIN: Refusal = { refused: 'origin' };
+const REFUSED_TOO_LARGE: Refusal = { refused: 'too_large' };
+const REFUSED_UNAUTHORIZED: Refusal = { refused: 'unauthorized' };
 
 /**
  * The MCP gateway on raw node:http (no Koa on the hot path): authorises `/mcp/:deploymentId` by access token,
@@ -52,13 +87,18 @@ export class McpGateway {
    * In-process requests whose answer has not started yet, with their deadline. One sweep timer checks them all
    * instead of a timer (and its listeners) per request: this is the hot path of every tool call.
    */
-  readonly #waiting = new Map<ServerResponse, Waiting>();
+  readonly #waiting = new Map<GatewayResponse, Waiting>();
   #sweeper: NodeJS.Timeout | undefined;
 
   constructor(authority: GatewayAuthority, options: GatewayOptions, observer?: GatewayObserver) {
     this.#authority = authority;
     this.#options = options;
     this.#observer = observer;
+  }
+
+  /** The largest request body passed on (the fast lane reads no more). */
+  get maxBodyBytes(): number {
+    return this.#options.maxBodyBytes;
   }
 
   /** Whether a request URL belongs to the gateway. */
@@ -68,12 +108,30 @@ export class McpGateway {
 
   /** Serves one gateway request. Never throws; every failure is answered as JSON. */
   handle(req: IncomingMessage, res: ServerResponse): void {
-    const startedAt = process.hrtime.bigint();
+    const startedAt = performance.now();
     try {
       this.#handle(req, res, startedAt);
     } catch (error: unknown) {
       this.#fail(res, req, error, startedAt, undefined);
     }
+  }
+
+  /**
+   * Serves an MCP POST that the fast lane parsed (body read, within the limit) in-process, the hot path of every
+   * tool call. Answers false, having written nothing, when the request must go through node:http instead: any
+   * refusal (node:http renders every error, so there is one implementation of them) or a deployment without an
+   * in-process bridge (a remote upstream). A promise when the token is not cached and the authority must judge it.
+   */
+  serveLanePost(facts: GatewayRequestFacts, headers: McpPostHeaders, body: Buffer, res: GatewayResponse): boolean | Promise<boolean> {
+    const startedAt = performance.now();
+    const claim = this.#check(facts);
+    if (claim.refused !== undefined) return false;
+    const cached = this.#authority.cached?.(claim.deploymentId, claim.token);
+    if (cached !== undefined) return this.#postInProcess(cached, claim.deploymentId, headers, body, res, startedAt);
+    return this.#authority.authorize(claim.deploymentId, claim.token).then(
+      (target) => this.#postInProcess(target, claim.deploymentId, headers, body, res, startedAt),
+      () => false,
+    );
   }
 
   /**
@@ -92,33 +150,44 @@ export class McpGateway {
     this.#secureAgent.destroy();
   }
 
-  #handle(req: IncomingMessage, res: ServerResponse, startedAt: bigint): void {
-    const url = req.url ?? '/';
+  /**
+   * The checks that need no lookup, shared by both paths: method, Origin (DNS-rebinding defence), declared body
+   * size, the failed-authentication throttle, and the token's and deployment id's shapes. No side effects: a
+   * refusal is counted (throttle) only where it is rendered.
+   */
+  #check(facts: GatewayRequestFacts): Refusal | Claim {
+    const url = facts.url;
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
-    const deploymentId = path.slice(PREFIX.length).replace(/\/$/, '');
-    if (req.method !== 'POST' && req.method !== 'GET' && req.method !== 'DELETE') {
-      res.setHeader('allow', ALLOWED_METHODS);
-      return this.#send(res, req, 405, 'rejected', { error: 'invalid_input', message: `Use ${ALLOWED_METHODS}.`, details: {} }, startedAt, undefined);
-    }
-    const origin = req.headers.origin;
-    if (origin !== undefined && !isOriginAllowed(origin, this.#options.allowedOrigins)) {
-      return this.#send(res, req, 403, 'rejected', { error: 'forbidden', message: 'This Origin may not call the MCP endpoint.', details: {} }, startedAt, undefined);
-    }
-    const declared = req.headers['content-length'];
-    if (declared !== undefined && Number(declared) > this.#options.maxBodyBytes) return this.#tooLarge(res, req, startedAt, deploymentId);
+    const deploymentId = path.endsWith('/') ? path.slice(PREFIX.length, -1) : path.slice(PREFIX.length);
+    if (facts.method !== 'POST' && facts.method !== 'GET' && facts.method !== 'DELETE') return REFUSED_METHOD;
+    if (facts.origin !== undefined && !isOriginAllowed(facts.origin, this.#options.allowedOrigins)) return REFUSED_ORIGIN;
+    if (facts.contentLength !== undefined && facts.contentLength > this.#options.maxBodyBytes) return REFUSED_TOO_LARGE;
     const throttle = this.#options.authFailures;
     if (throttle !== undefined) {
       try {
-        throttle.assertAllowed(clientIpOf(req));
+        throttle.assertAllowed(facts.ip);
       } catch (error: unknown) {
-        return this.#fail(res, req, error, startedAt, undefined);
+        return { refused: 'throttled', error };
       }
     }
-    const token = bearerToken(req.headers.authorization) ?? queryToken(url, queryAt);
-    if (token === undefined || !isAccessTokenFormat(token) || !UUID_OR_ID.test(deploymentId)) {
-      return this.#unauthorized(res, req, startedAt, undefined);
-    }
+    const token = bearerToken(facts.authorization) ?? queryToken(url, queryAt);
+    if (token === undefined || !isAccessTokenFormat(token) || !UUID_OR_ID.test(deploymentId)) return REFUSED_UNAUTHORIZED;
+    return { refused: undefined, deploymentId, token };
+  }
+
+  #handle(req: IncomingMessage, res: ServerResponse, startedAt: number): void {
+    const declared = req.headers['content-length'];
+    const claim = this.#check({
+      method: req.method ?? '',
+      url: req.url ?? '/',
+      origin: req.headers.origin,
+      authorization: req.headers.authorization,
+      contentLength: declared === undefined ? undefined : Number(declared),
+      ip: clientIpOf(req),
+    });
+    if (claim.refused !== undefined) return this.#refuse(req, res, claim, startedAt);
+    const { deploymentId, token } = claim;
     // The common case (this token verified moments ago) proxies at once; anything else asks the authority.
     const cached = this.#authority.cached?.(deploymentId, token);
     if (cached !== undefined) return this.#proxy(req, res, cached, deploymentId, startedAt);
@@ -128,22 +197,54 @@ export class McpGateway {
       .catch((error: unknown) => this.#fail(res, req, error, startedAt, deploymentId));
   }
 
-  #proxy(req: IncomingMessage, res: ServerResponse, target: GatewayTarget, deploymentId: string, startedAt: bigint): void {
+  #refuse(req: IncomingMessage, res: ServerResponse, refusal: Refusal, startedAt: number): void {
+    switch (refusal.refused) {
+      case 'method':
+        res.setHeader('allow', ALLOWED_METHODS);
+        return this.#send(res, req, 405, 'rejected', { error: 'invalid_input', message: `Use ${ALLOWED_METHODS}.`, details: {} }, startedAt, undefined);
+      case 'origin':
+        return this.#send(res, req, 403, 'rejected', { error: 'forbidden', message: 'This Origin may not call the MCP endpoint.', details: {} }, startedAt, undefined);
+      case 'too_large':
+        return this.#tooLarge(res, req, startedAt, undefined);
+      case 'throttled':
+        return this.#fail(res, req, refusal.error, startedAt, undefined);
+      case 'unauthorized':
+        return this.#unauthorized(res, req, startedAt, undefined);
+    }
+  }
+
+  #postInProcess(target: GatewayTarget, deploymentId: string, headers: McpPostHeaders, body: Buffer, res: GatewayResponse, startedAt: number): boolean {
+    const inProcess = target.inProcess;
+    if (inProcess === undefined) return false;
+    this.#trackInProcess(res, undefined, deploymentId, startedAt);
+    inProcess.post(headers, body, res);
+    return true;
+  }
+
+  /**
+   * Bounds how long an in-process bridge may take to start its answer (there is no socket to go idle
+   * in-process): a JSON answer, or the first SSE bytes; a started SSE stream then runs as long as it needs. One
+   * sweep timer checks them all instead of a timer (and its listeners) per request: this is the hot path of every
+   * tool call.
+   */
+  #trackInProcess(res: GatewayResponse, req: IncomingMessage | undefined, deploymentId: string, startedAt: number): void {
+    const waiting: Waiting = { req, deadline: Date.now() + this.#options.upstreamTimeoutMs, startedAt, deploymentId, timedOut: false };
+    this.#waiting.set(res, waiting);
+    this.#sweeper ??= setInterval(() => this.#sweep(), sweepPeriod(this.#options.upstreamTimeoutMs)).unref();
+    res.on('close', () => {
+      this.#waiting.delete(res);
+      if (!waiting.timedOut) this.#observer?.onResult('proxied', res.statusCode, startedAt, deploymentId);
+    });
+  }
+
+  #proxy(req: IncomingMessage, res: ServerResponse, target: GatewayTarget, deploymentId: string, startedAt: number): void {
     if (req.method === 'GET') this.#trackStream(res);
     if (target.inProcess !== undefined) {
-      // No socket to go idle in-process: the timeout bounds how long the bridge may take to start its answer
-      // (a JSON answer, or the first SSE bytes); a started SSE stream then runs as long as it needs.
-      const waiting: Waiting = { req, deadline: Date.now() + this.#options.upstreamTimeoutMs, startedAt, deploymentId, timedOut: false };
-      this.#waiting.set(res, waiting);
-      this.#sweeper ??= setInterval(() => this.#sweep(), sweepPeriod(this.#options.upstreamTimeoutMs)).unref();
-      res.once('close', () => {
-        this.#waiting.delete(res);
-        if (!waiting.timedOut) this.#observer?.onResult('proxied', res.statusCode, startedAt, deploymentId);
-      });
+      this.#trackInProcess(res, req, deploymentId, startedAt);
       // Same rule as the upstream hop: our own token never reaches the MCP server's side. (Assigned, not
       // deleted: a delete would turn the headers object into a slow dictionary for every later lookup.)
       req.headers.authorization = undefined;
-      target.inProcess(req, res);
+      target.inProcess.handle(req, res);
       return;
     }
     const { secure, hostname, port, path } = target.upstream;
@@ -225,7 +326,12 @@ export class McpGateway {
       } else if (waiting.deadline <= now) {
         this.#waiting.delete(res);
         waiting.timedOut = true;
-        this.#send(res, waiting.req, statusFor('upstream_timeout'), 'timeout', timeoutBody(this.#options.upstreamTimeoutMs), waiting.startedAt, waiting.deploymentId);
+        const text = JSON.stringify(timeoutBody(this.#options.upstreamTimeoutMs));
+        const status = statusFor('upstream_timeout');
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+        res.end(text);
+        if (waiting.req !== undefined && !waiting.req.complete) waiting.req.resume();
+        this.#observer?.onResult('timeout', status, waiting.startedAt, waiting.deploymentId);
       }
     }
     if (this.#waiting.size === 0 && this.#sweeper !== undefined) {
@@ -234,25 +340,25 @@ export class McpGateway {
     }
   }
 
-  #tooLarge(res: ServerResponse, req: IncomingMessage, startedAt: bigint, deploymentId: string | undefined): void {
+  #tooLarge(res: ServerResponse, req: IncomingMessage, startedAt: number, deploymentId: string | undefined): void {
     res.setHeader('connection', 'close');
     this.#send(res, req, 413, 'rejected', { error: 'payload_too_large', message: `The request body is larger than ${this.#options.maxBodyBytes} bytes.`, details: { limitBytes: this.#options.maxBodyBytes } }, startedAt, deploymentId);
   }
 
-  #unauthorized(res: ServerResponse, req: IncomingMessage, startedAt: bigint, deploymentId: string | undefined): void {
+  #unauthorized(res: ServerResponse, req: IncomingMessage, startedAt: number, deploymentId: string | undefined): void {
     this.#options.authFailures?.recordFailure(clientIpOf(req));
     res.setHeader('www-authenticate', WWW_AUTHENTICATE);
     this.#send(res, req, 401, 'unauthorized', { error: 'unauthorized', message: 'A valid access token for this deployment is required.', details: {} }, startedAt, deploymentId);
   }
 
-  #fail(res: ServerResponse, req: IncomingMessage, error: unknown, startedAt: bigint, deploymentId: string | undefined): void {
+  #fail(res: ServerResponse, req: IncomingMessage, error: unknown, startedAt: number, deploymentId: string | undefined): void {
     if (isCatwalkError(error, 'unauthorized') || isCatwalkError(error, 'not_found')) return this.#unauthorized(res, req, startedAt, deploymentId);
     const response = toErrorResponse(error);
     for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
     this.#send(res, req, response.status, isCatwalkError(error, 'deployment_unavailable') ? 'unavailable' : 'rejected', response.body, startedAt, deploymentId);
   }
 
-  #send(res: ServerResponse, req: IncomingMessage, status: number, outcome: GatewayOutcome, body: ErrorBody, startedAt: bigint, deploymentId: string | undefined): void {
+  #send(res: ServerResponse, req: IncomingMessage, status: number, outcome: GatewayOutcome, body: ErrorBody, startedAt: number, deploymentId: string | undefined): void {
     if (res.headersSent) {
       res.destroy();
     } else {
@@ -268,9 +374,10 @@ export class McpGateway {
 
 /** An in-process request waiting for the first bytes of its answer. */
 interface Waiting {
-  readonly req: IncomingMessage;
+  /** The node:http request (its unread body is discarded on timeout); undefined on the fast lane. */
+  readonly req: IncomingMessage | undefined;
   readonly deadline: number;
-  readonly startedAt: bigint;
+  readonly startedAt: number;
   readonly deploymentId: string;
   timedOut: boolean;
 }

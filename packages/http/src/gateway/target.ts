@@ -1,10 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { McpPostHeaders, McpResponse } from '@catwalk/adapters';
 
 /**
- * Serves one MCP request in-process (a local bridge), skipping the second HTTP hop. It must answer on `res`
- * exactly as the bridge's `/mcp` endpoint would.
+ * Serves MCP requests in-process (a local bridge), skipping the second HTTP hop. It must answer exactly as the
+ * bridge's `/mcp` endpoint would.
  */
-export type InProcessMcpHandler = (req: IncomingMessage, res: ServerResponse) => void;
+export interface InProcessMcpHandler {
+  /** Any MCP request arriving through node:http. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** An MCP POST whose body the gateway's fast lane has read already. */
+  post(headers: McpPostHeaders, body: Buffer, res: McpResponse): void;
+}
 
 /** A parsed upstream address, ready for `http.request` / `https.request`. */
 export interface UpstreamAddress {

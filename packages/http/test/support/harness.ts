@@ -53,14 +53,14 @@ export function testConfig(home: string, extra: Record<string, string> = {}): Ca
 
 /** Starts the service on fakes (optionally a real orchestrator) and creates a second user. */
 export async function startHarness(
-  options: { orchestrator?: Orchestrator; http?: Partial<Omit<HttpOptions, 'publicUrl'>>; ports?: FakePorts; background?: boolean } = {},
+  options: { orchestrator?: Orchestrator; http?: Partial<Omit<HttpOptions, 'publicUrl'>>; ports?: FakePorts; background?: boolean; env?: Record<string, string> } = {},
 ): Promise<Harness> {
   const home = mkdtempSync(join(tmpdir(), 'catwalk-http-'));
   const ports = options.ports ?? createFakePorts();
   ports.repoSource.add(aSnapshot());
   ports.analyzer.setFallback(aMcpConfig({ envVars: [anEnvVar(), anEnvVar({ name: 'REGION', required: false, secret: false, default: 'eu' })] }));
   const overrides = { ...ports, ...(options.orchestrator === undefined ? {} : { orchestrator: options.orchestrator }) };
-  const server = await startServer(testConfig(home), { overrides, ...(options.http === undefined ? {} : { http: options.http }), drainTimeoutMs: 2000, background: options.background ?? false });
+  const server = await startServer(testConfig(home, options.env), { overrides, ...(options.http === undefined ? {} : { http: options.http }), drainTimeoutMs: 2000, background: options.background ?? false });
   const adminKey = server.adminApiKey;
   if (adminKey === undefined) throw new Error('no admin key was generated');
   const adminId = (await ports.users.list())[0]!.id;

@@ -1,5 +1,5 @@
 export { LocalOrchestrator, defaultLauncher } from './localOrchestrator.js';
-export type { LocalOrchestratorOptions, Launcher } from './localOrchestrator.js';
+export type { LocalOrchestratorOptions, Launcher, InProcessBridge } from './localOrchestrator.js';
 export { PackageInstaller } from './packageInstaller.js';
 export type { PackageInstallerOptions } from './packageInstaller.js';
 export { PythonInstaller, DEFAULT_PYPI_INDEX_URL, pipNetworkEnvironment } from './pythonInstaller.js';

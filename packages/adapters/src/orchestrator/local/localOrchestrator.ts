@@ -7,6 +7,7 @@ import { createBridgeServer, type BridgeServer } from '../../bridge/httpServer.j
 import { childEnvironment, npmNetworkEnvironment, packageCommand, type PackageCommand } from '../../bridge/launch.js';
 import { LogRing, makeMasker } from '../../bridge/logRing.js';
 import { McpBridge, type BridgeOptions } from '../../bridge/mcpBridge.js';
+import type { McpPostHeaders, McpResponse } from '../../bridge/response.js';
 import { Supervisor, realTimers, type RestartPolicy, type SupervisorTimers } from '../../bridge/supervisor.js';
 import type { LaunchCommand } from '../../bridge/stdioChild.js';
 import { guardChildren } from './exitGuard.js';
@@ -77,6 +78,12 @@ interface LocalMachine {
  * The default launcher: a pre-installed package when an installer is present (always with a confining sandbox),
  * else npx / uvx, which download at start and so cannot run in a jail.
  */
+/** A deployment's bridge as the gateway calls it in-process (see {@link LocalOrchestrator.handlerFor}). */
+export interface InProcessBridge {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  post(headers: McpPostHeaders, body: Buffer, res: McpResponse): void;
+}
+
 export const defaultLauncher: Launcher = async (spec, { installer, pythonInstaller }) => {
   if (spec.package.runtime === 'npm' && installer !== undefined) {
     const dir = await installer.ensure(spec.package);
@@ -255,20 +262,27 @@ export class LocalOrchestrator implements Orchestrator {
   }
 
   /**
-   * Serves a deployment's MCP endpoint in this process, for the gateway (no second HTTP hop). The gateway has
-   * already authenticated the caller with the deployment's access token, so the bridge's upstream secret check
-   * is skipped. The bridge is looked up on every request, so a handler the gateway cached keeps working when the
+   * Serves a deployment's MCP endpoint in this process, for the gateway (no second HTTP hop): `handle` takes a
+   * node:http request, `post` an MCP POST whose body the gateway's fast lane has read already. The gateway has
+   * already authenticated the caller with the deployment's access token, so the bridge's upstream secret check is
+   * skipped. The bridge is looked up on every request, so a handler the gateway cached keeps working when the
    * machine is redeployed (new bridge). Undefined when this process runs no machine for the deployment (the
    * gateway then uses the upstream URL).
    */
-  handlerFor(deploymentId: string): ((req: IncomingMessage, res: ServerResponse) => void) | undefined {
+  handlerFor(deploymentId: string): InProcessBridge | undefined {
     const machineId = LocalOrchestrator.machineIdOf(deploymentId);
     if (!this.machines.has(machineId)) return undefined;
-    return (req, res) => {
-      const bridge = this.machines.get(machineId)?.bridge;
-      if (bridge !== undefined) return bridge.handle(req, res, { secretVerified: true });
-      res.writeHead(502, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: 'upstream_unavailable', message: 'The MCP server is not running in this process.', details: {} }));
+    return {
+      handle: (req, res) => {
+        const bridge = this.machines.get(machineId)?.bridge;
+        if (bridge !== undefined) return bridge.handle(req, res, { secretVerified: true });
+        notRunningHere(res);
+      },
+      post: (headers, body, res) => {
+        const bridge = this.machines.get(machineId)?.bridge;
+        if (bridge !== undefined) return bridge.post(headers, body, res);
+        notRunningHere(res);
+      },
     };
   }
 
@@ -373,6 +387,13 @@ export class LocalOrchestrator implements Orchestrator {
       .at(-1);
     return last === undefined ? '' : ` Last output: ${last.line.slice(0, 300)}`;
   }
+}
+
+/** The answer when the deployment's bridge is gone from this process (stopped between lookup and call). */
+function notRunningHere(res: McpResponse): void {
+  const body = JSON.stringify({ error: 'upstream_unavailable', message: 'The MCP server is not running in this process.', details: {} });
+  res.writeHead(502, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
 }
 
 function deploymentIdOf(machineId: string): string {
