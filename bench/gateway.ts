@@ -5,7 +5,8 @@
  * - the HTTP floor: the SDK client against a zero-work HTTP server;
  * - direct stdio: the SDK client spawning server-memory itself (no HTTP at all);
  * - our bridge reached directly, and our gateway (`/mcp/:id`, token checked) in front of it, both in the real
- *   control plane (bench/gateway/controlPlane.ts);
+ *   control plane (bench/gateway/controlPlane.ts); and the same gateway with its fast lane off
+ *   (`CATWALK_GATEWAY_FAST_LANE=false`: node:http serves every request) in a control plane of its own;
  * - our gateway and bridge in front of a zero-work stdio server (bench/gateway/zeroWorkStdio.mjs): what the
  *   control plane adds with no MCP server work in the way, and in front of the zero-work HTTP server (the HTTP
  *   proxy path used for remote upstreams, alone);
@@ -49,10 +50,11 @@ interface Helper<T> {
   ask<A>(command: string): Promise<A>;
 }
 
-/** Starts a helper script as its own process (with extra node flags) and reads its first stdout line as JSON. */
-async function startHelper<T>(script: string, args: readonly string[] = [], nodeFlags: readonly string[] = []): Promise<Helper<T>> {
+/** Starts a helper script as its own process (with extra node flags and environment) and reads its first stdout line as JSON. */
+async function startHelper<T>(script: string, args: readonly string[] = [], nodeFlags: readonly string[] = [], env: Record<string, string> = {}): Promise<Helper<T>> {
   const child = spawn(process.execPath, [...nodeFlags, '--conditions=@catwalk/source', '--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
   });
   const lines = createInterface({ input: child.stdout! });
   const nextLine = (): Promise<string> =>
@@ -261,6 +263,8 @@ async function runGateway(sizes: Sizes, smoke: boolean): Promise<BenchRow[]> {
     helpers.push(zeroWork.child);
     const lean = await startHelper<{ endpoint: string; token: string; pid: number }>('./gateway/controlPlane.ts', [floor.info.url]);
     helpers.push(lean.child);
+    const noLane = await startHelper<{ endpoint: string; token: string; pid: number }>('./gateway/controlPlane.ts', [], [], { CATWALK_GATEWAY_FAST_LANE: 'false' });
+    helpers.push(noLane.child);
     const thirdParty: Path[] = [];
     for (const bridge of THIRD_PARTY_BRIDGES) {
       const port = await freePort();
@@ -276,6 +280,7 @@ async function runGateway(sizes: Sizes, smoke: boolean): Promise<BenchRow[]> {
       { name: 'our bridge, no gateway', note: 'control plane process', connect: () => connectHttp(plane.info.bridgeUrl), pid: plane.info.pid },
       { name: 'our gateway → bridge', note: '/mcp/:id, token checked; control plane process', connect: () => connectHttp(plane.info.endpoint, bearer(plane.info.token)), pid: plane.info.pid },
       { name: 'our gateway → bridge → zero-work stdio server', note: 'what the control plane adds, stdio hop included', connect: () => connectHttp(zeroWork.info.endpoint, bearer(zeroWork.info.token)), pid: zeroWork.info.pid },
+      { name: 'our gateway → bridge, node:http only', note: 'CATWALK_GATEWAY_FAST_LANE=false; control plane process', connect: () => connectHttp(noLane.info.endpoint, bearer(noLane.info.token)), pid: noLane.info.pid },
       { name: 'our gateway → zero-work HTTP server', note: 'HTTP upstream (as for Fly); control plane process', connect: () => connectHttp(lean.info.endpoint, bearer(lean.info.token)), pid: lean.info.pid },
       ...thirdParty,
     ];

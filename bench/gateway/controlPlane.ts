@@ -44,7 +44,9 @@ const orchestrator: Orchestrator =
   stdioServer !== undefined
     ? new LocalOrchestrator({ home, preinstall: false, launcher: async () => ({ command: process.execPath, args: [stdioServer] }) })
     : new FixedUpstreamOrchestrator(target!);
-const server = await startServer(loadConfig({ CATWALK_HOME: home, CATWALK_PORT: '0', CATWALK_LOG_LEVEL: 'silent' }, {}), {
+// CATWALK_GATEWAY_FAST_LANE passes through, so the bench can measure node:http alone too.
+const fastLane = process.env['CATWALK_GATEWAY_FAST_LANE'] ?? 'true';
+const server = await startServer(loadConfig({ CATWALK_HOME: home, CATWALK_PORT: '0', CATWALK_LOG_LEVEL: 'silent', CATWALK_GATEWAY_FAST_LANE: fastLane }, {}), {
   overrides: { ...ports, orchestrator },
   http: { rateLimit: { burst: 1e9, perSecond: 1e9 }, authCacheTtlMs: 3_600_000 },
   background: false,

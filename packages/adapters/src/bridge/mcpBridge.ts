@@ -95,8 +95,13 @@ export class McpBridge {
   private readonly progress = new Map<number, ProgressRoute>();
   /** Requests the server sent to a client, by the server's id: only that session may answer. */
   private readonly serverRequests = new Map<string, Session>();
-  /** Sessions with at least one request in flight (for attributing unaddressed server messages). */
-  private readonly active = new Set<Session>();
+  /**
+   * How many sessions have requests in flight, and the one that became busy last (for attributing unaddressed
+   * server messages). Counted rather than kept in a Set: a Set that empties and refills on every tool call
+   * reallocates its table each time.
+   */
+  private busySessions = 0;
+  private lastBusy: Session | undefined;
   private upstream: Upstream | undefined;
   private initResult: Record<string, unknown> | undefined;
   private childVersion = LATEST as string;
@@ -512,8 +517,9 @@ export class McpBridge {
       const id = key.startsWith('n') ? Number(key.slice(1)) : key.slice(1);
       this.upstream?.send(rpcError(id, RPC_ERRORS.internalError, 'The client session ended.'));
     }
+    if (session.inflight > 0) this.busySessions--;
     session.inflight = 0;
-    this.active.delete(session);
+    if (this.lastBusy === session) this.lastBusy = undefined;
     session.close();
   }
 
@@ -563,8 +569,10 @@ export class McpBridge {
     }
     // Every entry has the same shape (no conditional spread): one hidden class on the hot path.
     this.inflight.set(bridgeId, { session, originalId, stream, progressToken: token, resolve: undefined });
-    session.inflight++;
-    this.active.add(session);
+    if (session.inflight++ === 0) {
+      this.busySessions++;
+      this.lastBusy = session;
+    }
     request.id = bridgeId;
     upstream.send(request);
   }
@@ -635,11 +643,7 @@ export class McpBridge {
   }
 
   private settle(session: Session, stream: OutStream | undefined, data: string): void {
-    session.inflight--;
-    if (session.inflight <= 0) {
-      session.inflight = 0;
-      this.active.delete(session);
-    }
+    if (session.inflight > 0 && --session.inflight === 0) this.busySessions--;
     session.lastSeen = this.opts.now();
     if (!session.closed) stream?.deliverResponse(data);
   }
@@ -698,8 +702,12 @@ export class McpBridge {
 
   /** The one session a message without addressing can belong to, if there is exactly one candidate. */
   private attributedSession(): Session | undefined {
-    if (this.active.size === 1) return this.active.values().next().value;
-    if (this.active.size === 0 && this.sessions.size === 1) return this.sessions.values().next().value;
+    if (this.busySessions === 1) {
+      if (this.lastBusy !== undefined && this.lastBusy.inflight > 0 && !this.lastBusy.closed) return this.lastBusy;
+      for (const session of this.sessions.values()) if (session.inflight > 0) return session;
+      return undefined;
+    }
+    if (this.busySessions === 0 && this.sessions.size === 1) return this.sessions.values().next().value;
     return undefined;
   }
 

@@ -153,6 +153,26 @@ describe('bridge: responses routed without parsing', () => {
     expect(server.unparsed).to.equal(before);
   });
 
+  it('attributes a server notification to the one session still busy, whichever became busy last', async () => {
+    const a = await sessionOf(bridge);
+    const b = await sessionOf(bridge);
+    const resB = post(bridge, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'slow', arguments: {} } }, b);
+    const idB = server.lastId('tools/call');
+    const resA = post(bridge, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'fast', arguments: {} } }, a);
+    const idA = server.lastId('tools/call');
+    // Two sessions in flight: a log notification belongs to neither for sure, so nobody gets it.
+    server.line(JSON.stringify({ method: 'notifications/message', params: { level: 'info', data: 'ambiguous' }, jsonrpc: '2.0' }));
+    expect(resA.body + resB.body).to.not.include('ambiguous');
+    // A (the last to become busy) is answered; B alone is busy now.
+    server.line(JSON.stringify({ result: {}, jsonrpc: '2.0', id: idA }));
+    server.line(JSON.stringify({ method: 'notifications/message', params: { level: 'info', data: 'for B' }, jsonrpc: '2.0' }));
+    expect(resB.body).to.include('"data":"for B"');
+    expect(resA.body).to.not.include('for B');
+    server.line(JSON.stringify({ result: { done: true }, jsonrpc: '2.0', id: idB }));
+    expect(resB.body).to.include('"done":true');
+    expect(bridge.stats.inflight).to.equal(0);
+  });
+
   it('forwards any result exactly, with only the id changed, whichever layout (property)', async () => {
     const session = await sessionOf(bridge);
     await fc.assert(

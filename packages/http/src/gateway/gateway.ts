@@ -216,8 +216,10 @@ export class McpGateway {
   #postInProcess(target: GatewayTarget, deploymentId: string, headers: McpPostHeaders, body: Buffer, res: GatewayResponse, startedAt: number): boolean {
     const inProcess = target.inProcess;
     if (inProcess === undefined) return false;
-    this.#trackInProcess(res, undefined, deploymentId, startedAt);
+    // The request goes to the MCP server first; the bookkeeping follows while the server works on it.
     inProcess.post(headers, body, res);
+    if (res.writableEnded) this.#observer?.onResult('proxied', res.statusCode, startedAt, deploymentId);
+    else this.#trackInProcess(res, undefined, deploymentId, startedAt);
     return true;
   }
 
@@ -394,6 +396,8 @@ function timeoutBody(timeoutMs: number): ErrorBody {
 
 function bearerToken(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
+  // The form every client sends, without a regex match; anything else (other case, more spaces) below.
+  if (header.startsWith('Bearer ') && header.indexOf(' ', 7) === -1 && header.length > 7) return header.slice(7);
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1];
 }

@@ -43,16 +43,19 @@ export class LaneResponse implements GatewayResponse {
     let connectionGiven = false;
     if (headers !== undefined) {
       for (const name in headers) {
-        const value = String(headers[name]);
+        const value = headers[name]!;
         // What we write comes from our own code, but a CR or LF in it would split the response: refuse loudly.
         validateHeaderName(name);
-        validateHeaderValue(name, value);
-        const lower = name.toLowerCase();
-        if (lower === 'content-length') this.#hasLength = true;
-        else if (lower === 'transfer-encoding') throw new Error('the lane frames responses itself');
-        else if (lower === 'connection') {
-          connectionGiven = true;
-          if (value.toLowerCase() === 'close') this.#close = true;
+        if (typeof value === 'string') validateHeaderValue(name, value); // a number cannot hold a CR or LF
+        // Only the names the framing depends on are compared (and lower-cased: the rest never are).
+        if (FRAMING_NAME_LENGTHS.has(name.length)) {
+          const lower = name.toLowerCase();
+          if (lower === 'content-length') this.#hasLength = true;
+          else if (lower === 'transfer-encoding') throw new Error('the lane frames responses itself');
+          else if (lower === 'connection') {
+            connectionGiven = true;
+            if (String(value).toLowerCase() === 'close') this.#close = true;
+          }
         }
         head += `${name}: ${value}\r\n`;
       }
@@ -132,6 +135,9 @@ export class LaneResponse implements GatewayResponse {
     if (listeners !== undefined) for (const listener of listeners) listener();
   }
 }
+
+/** Lengths of `content-length`, `connection` and `transfer-encoding`. */
+const FRAMING_NAME_LENGTHS = new Set([14, 10, 17]);
 
 let dateSecond = -1;
 let dateText = '';

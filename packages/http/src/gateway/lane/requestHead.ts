@@ -32,16 +32,25 @@ export type HeadScan = LaneHead | 'incomplete' | 'foreign';
 
 const PREFIX = Buffer.from('POST /mcp/', 'latin1');
 const BLANK_LINE = Buffer.from('\r\n\r\n', 'latin1');
-/** Anything but HTAB, CR, LF and printable ASCII (obs-text and control characters go to node:http). */
-const UNSAFE_BYTE = /[^\t\r\n\x20-\x7e]/;
-const REQUEST_LINE = /^POST (\/mcp\/[\x21-\x7e]*) HTTP\/1\.1$/;
-/** A field name (RFC 9110 §5.1: a token). */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const CRLF = Buffer.from('\r\n', 'latin1');
+const VERSION = Buffer.from(' HTTP/1.1', 'latin1');
 const DIGITS = /^[0-9]{1,15}$/;
+const CR = 13;
+const LF = 10;
+const HTAB = 9;
+const SPACE = 32;
+const COLON = 58;
+
+/** Bytes of a field name (RFC 9110 §5.1: a token). */
+const TOKEN_BYTE = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN_BYTE[c.charCodeAt(0)] = 1;
+/** Lengths of the header names the lane reads or hands over: only those names become strings. */
+const NAME_LENGTHS = new Set(['host', 'content-length', 'connection', 'authorization', 'origin', 'accept', 'content-type', 'mcp-session-id', 'mcp-protocol-version', 'transfer-encoding', 'expect', 'upgrade'].map((name) => name.length));
 
 /**
  * Scans the request head at the start of `buffer`. `maxHeadBytes` bounds the head (blank line included); a
- * longer one is `foreign` (node:http answers 431).
+ * longer one is `foreign` (node:http answers 431). Works on the bytes: only the target and the values the lane
+ * reads become strings (this runs on every tool call).
  */
 export function scanRequestHead(buffer: Buffer, maxHeadBytes: number): HeadScan {
   const prefixLength = Math.min(buffer.length, PREFIX.length);
@@ -50,12 +59,11 @@ export function scanRequestHead(buffer: Buffer, maxHeadBytes: number): HeadScan 
   if (blank === -1) return buffer.length < maxHeadBytes && !hasBareLineFeed(buffer) ? 'incomplete' : 'foreign';
   const headEnd = blank + BLANK_LINE.length;
   if (headEnd > maxHeadBytes) return 'foreign';
-  // Printable ASCII only, so a lone CR or LF is the only way a line could hide another: checked per line below.
-  const text = buffer.toString('latin1', 0, blank);
-  if (UNSAFE_BYTE.test(text)) return 'foreign';
-  let lineEnd = text.indexOf('\r\n');
-  const requestLine = REQUEST_LINE.exec(lineEnd === -1 ? text : text.slice(0, lineEnd));
-  if (requestLine === null || lineEnd === -1) return 'foreign';
+  // Request line: `POST <target> HTTP/1.1`, the target printable ASCII without spaces.
+  let lineEnd = buffer.indexOf(CRLF, 0);
+  const targetEnd = lineEnd - VERSION.length;
+  if (targetEnd <= PREFIX.length - 1 || buffer.compare(VERSION, 0, VERSION.length, targetEnd, lineEnd) !== 0) return 'foreign';
+  for (let i = PREFIX.length; i < targetEnd; i++) if (buffer[i]! <= SPACE || buffer[i]! > 0x7e) return 'foreign';
   let host = false;
   let length: string | undefined;
   let connection: string | undefined;
@@ -65,18 +73,29 @@ export function scanRequestHead(buffer: Buffer, maxHeadBytes: number): HeadScan 
   let contentType: string | undefined;
   let sessionId: string | undefined;
   let protocolVersion: string | undefined;
-  while (lineEnd !== -1) {
+  while (lineEnd < blank) {
     const start = lineEnd + 2;
-    lineEnd = text.indexOf('\r\n', start);
-    const line = lineEnd === -1 ? text.slice(start) : text.slice(start, lineEnd);
-    if (line.includes('\r') || line.includes('\n')) return 'foreign';
-    const colon = line.indexOf(':');
-    // No colon, obs-fold (a leading space), a space before the colon, a name that is not a token: not ours.
-    if (colon <= 0) return 'foreign';
-    const name = line.slice(0, colon);
-    if (!TOKEN.test(name)) return 'foreign';
-    const value = line.slice(colon + 1).trim();
-    switch (name.toLowerCase()) {
+    lineEnd = buffer.indexOf(CRLF, start);
+    // The name: a token up to the colon (no space before it, no obs-fold before it, not empty).
+    let colon = start;
+    while (colon < lineEnd && buffer[colon] !== COLON) {
+      const byte = buffer[colon]!;
+      if (byte > 0x7e || TOKEN_BYTE[byte] !== 1) return 'foreign';
+      colon++;
+    }
+    if (colon === start || colon === lineEnd) return 'foreign';
+    // The value: printable ASCII, spaces and tabs only (a lone CR or LF would hide another line).
+    let valueStart = colon + 1;
+    let valueEnd = lineEnd;
+    for (let i = valueStart; i < valueEnd; i++) {
+      const byte = buffer[i]!;
+      if ((byte < SPACE && byte !== HTAB) || byte > 0x7e) return 'foreign';
+    }
+    while (valueStart < valueEnd && (buffer[valueStart] === SPACE || buffer[valueStart] === HTAB)) valueStart++;
+    while (valueEnd > valueStart && (buffer[valueEnd - 1] === SPACE || buffer[valueEnd - 1] === HTAB)) valueEnd--;
+    if (!NAME_LENGTHS.has(colon - start)) continue; // a header the gateway does not read
+    const name = buffer.toString('latin1', start, colon).toLowerCase();
+    switch (name) {
       case 'transfer-encoding':
       case 'expect':
       case 'upgrade':
@@ -87,44 +106,45 @@ export function scanRequestHead(buffer: Buffer, maxHeadBytes: number): HeadScan 
         break;
       case 'content-length':
         if (length !== undefined) return 'foreign';
-        length = value;
+        length = buffer.toString('latin1', valueStart, valueEnd);
         break;
       case 'connection':
         if (connection !== undefined) return 'foreign';
-        connection = value;
+        connection = buffer.toString('latin1', valueStart, valueEnd);
         break;
       case 'authorization':
         if (authorization !== undefined) return 'foreign';
-        authorization = value;
+        authorization = buffer.toString('latin1', valueStart, valueEnd);
         break;
       case 'origin':
         if (origin !== undefined) return 'foreign';
-        origin = value;
+        origin = buffer.toString('latin1', valueStart, valueEnd);
         break;
       case 'accept':
         if (accept !== undefined) return 'foreign';
-        accept = value;
+        accept = buffer.toString('latin1', valueStart, valueEnd);
         break;
       case 'content-type':
         if (contentType !== undefined) return 'foreign';
-        contentType = value;
+        contentType = buffer.toString('latin1', valueStart, valueEnd);
         break;
       case 'mcp-session-id':
         if (sessionId !== undefined) return 'foreign';
-        sessionId = value;
+        sessionId = buffer.toString('latin1', valueStart, valueEnd);
         break;
       case 'mcp-protocol-version':
         if (protocolVersion !== undefined) return 'foreign';
-        protocolVersion = value;
+        protocolVersion = buffer.toString('latin1', valueStart, valueEnd);
         break;
       default:
-        break; // a header the gateway does not read
+        break;
     }
   }
   if (length === undefined || !DIGITS.test(length) || !host) return 'foreign';
   const close = connectionClose(connection);
   if (close === undefined) return 'foreign';
-  return { url: requestLine[1]!, headEnd, contentLength: Number(length), close, authorization, origin, accept, contentType, sessionId, protocolVersion };
+  const url = buffer.toString('latin1', PREFIX.length - 5, targetEnd);
+  return { url, headEnd, contentLength: Number(length), close, authorization, origin, accept, contentType, sessionId, protocolVersion };
 }
 
 /** Whether a LF arrived without its CR: a head that will never end in CRLF CRLF, so not worth waiting for. */
