@@ -35,6 +35,8 @@ const BLANK_LINE = Buffer.from('\r\n\r\n', 'latin1');
 const CRLF = Buffer.from('\r\n', 'latin1');
 const VERSION = Buffer.from(' HTTP/1.1', 'latin1');
 const DIGITS = /^[0-9]{1,15}$/;
+const CR = 13;
+const LF = 10;
 const HTAB = 9;
 const SPACE = 32;
 const COLON = 58;
@@ -147,7 +149,7 @@ export function scanRequestHead(buffer: Buffer, maxHeadBytes: number): HeadScan 
 
 /** Whether a LF arrived without its CR: a head that will never end in CRLF CRLF, so not worth waiting for. */
 function hasBareLineFeed(buffer: Buffer): boolean {
-  for (let at = buffer.indexOf(10); at !== -1; at = buffer.indexOf(10, at + 1)) if (at === 0 || buffer[at - 1] !== 13) return true;
+  for (let at = buffer.indexOf(LF); at !== -1; at = buffer.indexOf(LF, at + 1)) if (at === 0 || buffer[at - 1] !== CR) return true;
   return false;
 }
 
