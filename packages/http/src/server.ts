@@ -6,7 +6,7 @@ import { EnsureAdmin, LoggerToken, OrchestratorToken } from '@catwalk/core';
 import type { Orchestrator } from '@catwalk/core';
 import { DeploymentWorker, ReconcileLoop, createContainer } from '@catwalk/adapters';
 import type { CatwalkContainer, CreateContainerOptions, PortOverrides } from '@catwalk/adapters';
-import { DEFAULT_HTTP_OPTIONS, createApp } from './app.js';
+import { createApp } from './app.js';
 import type { CatwalkApp, HttpOptions } from './app.js';
 import { FastLane } from './gateway/lane/fastLane.js';
 import type { InProcessMcpHandler } from './gateway/target.js';
@@ -107,7 +107,7 @@ export async function startServer(config: CatwalkConfig, options: StartServerOpt
     server.headersTimeout = 30_000;
     server.keepAliveTimeout = 65_000;
     const fastLane = config.gateway.fastLane
-      ? new FastLane(server, () => mounted.app?.gateway, { keepAliveTimeoutMs: server.keepAliveTimeout, headersTimeoutMs: server.headersTimeout, maxHeadBytes: maxHeaderSize }, options.http?.gatewayBodyLimitBytes ?? DEFAULT_HTTP_OPTIONS.gatewayBodyLimitBytes)
+      ? new FastLane(server, () => mounted.app?.gateway, { keepAliveTimeoutMs: server.keepAliveTimeout, headersTimeoutMs: server.headersTimeout, maxHeadBytes: maxHeaderSize })
       : undefined;
     const port = await listen(server, config.server.port, config.server.host);
     if (config.server.port === 0) publicUrl = publicUrl.replace(/:0(?=\/|$)/, `:${port}`);

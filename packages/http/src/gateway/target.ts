@@ -1,16 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { McpPostHeaders, McpResponse } from '@catwalk/adapters';
+import type { InProcessBridge } from '@catwalk/adapters';
 
 /**
  * Serves MCP requests in-process (a local bridge), skipping the second HTTP hop. It must answer exactly as the
- * bridge's `/mcp` endpoint would.
+ * bridge's `/mcp` endpoint would. The local orchestrator's `handlerFor` gives one.
  */
-export interface InProcessMcpHandler {
-  /** Any MCP request arriving through node:http. */
-  handle(req: IncomingMessage, res: ServerResponse): void;
-  /** An MCP POST whose body the gateway's fast lane has read already. */
-  post(headers: McpPostHeaders, body: Buffer, res: McpResponse): void;
-}
+export type InProcessMcpHandler = InProcessBridge;
 
 /** A parsed upstream address, ready for `http.request` / `https.request`. */
 export interface UpstreamAddress {

@@ -14,6 +14,7 @@ type Verdict = 'serve' | 'refuse' | 'serve later' | 'refuse later' | 'hold';
 
 /** A gateway that serves, refuses or holds lane requests as told, answering `lane <n> <body>`. */
 class ScriptedGateway implements LaneGateway {
+  readonly maxBodyBytes = 1024;
   verdict: Verdict = 'serve';
   readonly seen: { url: string; headers: McpPostHeaders; body: string }[] = [];
   readonly held: LaneResponse[] = [];
@@ -117,7 +118,7 @@ describe('fast lane: connections', () => {
         res.end(text);
       });
     });
-    lane = new FastLane(server, () => gateway, LIMITS, 1024);
+    lane = new FastLane(server, () => gateway, LIMITS);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });

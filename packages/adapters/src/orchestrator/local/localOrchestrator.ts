@@ -74,15 +74,18 @@ interface LocalMachine {
   readonly dir: string;
 }
 
+/** A deployment's bridge as the gateway calls it in-process (see {@link LocalOrchestrator.handlerFor}). */
+export interface InProcessBridge {
+  /** Any MCP request arriving through node:http. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** An MCP POST whose body the gateway's fast lane has read already. */
+  post(headers: McpPostHeaders, body: Buffer, res: McpResponse): void;
+}
+
 /**
  * The default launcher: a pre-installed package when an installer is present (always with a confining sandbox),
  * else npx / uvx, which download at start and so cannot run in a jail.
  */
-/** A deployment's bridge as the gateway calls it in-process (see {@link LocalOrchestrator.handlerFor}). */
-export interface InProcessBridge {
-  handle(req: IncomingMessage, res: ServerResponse): void;
-  post(headers: McpPostHeaders, body: Buffer, res: McpResponse): void;
-}
 
 export const defaultLauncher: Launcher = async (spec, { installer, pythonInstaller }) => {
   if (spec.package.runtime === 'npm' && installer !== undefined) {

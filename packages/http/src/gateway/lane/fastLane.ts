@@ -6,13 +6,10 @@ import type { LaneHost, LaneLimits } from './laneConnection.js';
 import type { LaneHead } from './requestHead.js';
 import type { LaneResponse } from './laneResponse.js';
 
-/** Limits of the lane; the body limit is the gateway's own. */
-export type FastLaneLimits = Omit<LaneLimits, 'maxBodyBytes'>;
-
 type ConnectionListener = (this: Server, socket: Socket) => void;
 
 /** What the lane asks of the gateway (see {@link McpGateway.serveLanePost}). */
-export type LaneGateway = Pick<McpGateway, 'serveLanePost'>;
+export type LaneGateway = Pick<McpGateway, 'serveLanePost' | 'maxBodyBytes'>;
 
 /**
  * The gateway's fast lane: every connection the service accepts starts here. While its requests are MCP POSTs
@@ -35,10 +32,10 @@ export class FastLane implements LaneHost {
    * Puts the lane in front of `server`'s own connection handling. `gateway` answers undefined while the app is
    * not mounted yet (connections then go straight to node:http).
    */
-  constructor(server: Server, gateway: () => LaneGateway | undefined, limits: FastLaneLimits, maxBodyBytes: number) {
+  constructor(server: Server, gateway: () => LaneGateway | undefined, limits: LaneLimits) {
     this.#server = server;
     this.#gateway = gateway;
-    this.limits = { ...limits, maxBodyBytes };
+    this.limits = limits;
     this.#nodeListeners = server.listeners('connection') as ConnectionListener[];
     server.removeAllListeners('connection');
     server.on('connection', (socket: Socket) => this.#accept(socket));
@@ -46,6 +43,11 @@ export class FastLane implements LaneHost {
 
   get closing(): boolean {
     return this.#closing;
+  }
+
+  /** The gateway's own body limit (0 while it is not mounted: every request then goes to node:http). */
+  get maxBodyBytes(): number {
+    return this.#gateway()?.maxBodyBytes ?? 0;
   }
 
   /** Requests the lane is serving now (graceful shutdown waits for them). */

@@ -12,8 +12,6 @@ export interface LaneLimits {
   readonly headersTimeoutMs: number;
   /** Largest request head, blank line included. */
   readonly maxHeadBytes: number;
-  /** Largest body the lane reads; a larger declared one goes to node:http (which answers 413). */
-  readonly maxBodyBytes: number;
 }
 
 /** What a connection needs from the lane that owns it. */
@@ -21,6 +19,8 @@ export interface LaneHost {
   readonly limits: LaneLimits;
   /** Whether the service is shutting down: answers then close their connection. */
   readonly closing: boolean;
+  /** Largest body the lane reads; a larger declared one goes to node:http (which answers 413). */
+  readonly maxBodyBytes: number;
   /** Serves one request; false (nothing written) when node:http must take the connection instead. */
   serve(head: LaneHead, body: Buffer, response: LaneResponse, ip: string): boolean | Promise<boolean>;
   /** Gives the socket to node:http, with the bytes read but not consumed (they are replayed first). */
@@ -102,7 +102,7 @@ export class LaneConnection implements LaneResponseSink {
     }
     if (this.#current === undefined) return this.#pump();
     // A client that keeps sending while its request is served: stop reading beyond one more request's worth.
-    if (this.#unread.length > this.#host.limits.maxHeadBytes + this.#host.limits.maxBodyBytes) this.#socket.pause();
+    if (this.#unread.length > this.#host.limits.maxHeadBytes + this.#host.maxBodyBytes) this.#socket.pause();
   };
 
   readonly #pump = (): void => {
@@ -114,7 +114,7 @@ export class LaneConnection implements LaneResponseSink {
         if (Date.now() - this.#headSince > this.#host.limits.headersTimeoutMs) this.#socket.destroy();
         return;
       }
-      if (head.contentLength > this.#host.limits.maxBodyBytes) return this.#handOver(undefined);
+      if (head.contentLength > this.#host.maxBodyBytes) return this.#handOver(undefined);
       const end = head.headEnd + head.contentLength;
       if (unread.length < end) return; // the body is on its way (the idle timeout bounds a stalled one)
       // The request leaves the buffer before it is served: an answer written at once must not see it again.

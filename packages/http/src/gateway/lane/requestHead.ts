@@ -44,8 +44,12 @@ const COLON = 58;
 /** Bytes of a field name (RFC 9110 §5.1: a token). */
 const TOKEN_BYTE = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN_BYTE[c.charCodeAt(0)] = 1;
+/** The headers whose values the lane reads, in the order `scanRequestHead` unpacks them. */
+const READ_FIELDS = ['content-length', 'connection', 'authorization', 'origin', 'accept', 'content-type', 'mcp-session-id', 'mcp-protocol-version'];
+/** Headers that change how a message is framed or handled: their requests are node:http's. */
+const FOREIGN_FIELDS = new Set(['transfer-encoding', 'expect', 'upgrade']);
 /** Lengths of the header names the lane reads or hands over: only those names become strings. */
-const NAME_LENGTHS = new Set(['host', 'content-length', 'connection', 'authorization', 'origin', 'accept', 'content-type', 'mcp-session-id', 'mcp-protocol-version', 'transfer-encoding', 'expect', 'upgrade'].map((name) => name.length));
+const NAME_LENGTHS = new Set(['host', ...READ_FIELDS, ...FOREIGN_FIELDS].map((name) => name.length));
 
 /**
  * Scans the request head at the start of `buffer`. `maxHeadBytes` bounds the head (blank line included); a
@@ -65,14 +69,8 @@ export function scanRequestHead(buffer: Buffer, maxHeadBytes: number): HeadScan 
   if (targetEnd <= PREFIX.length - 1 || buffer.compare(VERSION, 0, VERSION.length, targetEnd, lineEnd) !== 0) return 'foreign';
   for (let i = PREFIX.length; i < targetEnd; i++) if (buffer[i]! <= SPACE || buffer[i]! > 0x7e) return 'foreign';
   let host = false;
-  let length: string | undefined;
-  let connection: string | undefined;
-  let authorization: string | undefined;
-  let origin: string | undefined;
-  let accept: string | undefined;
-  let contentType: string | undefined;
-  let sessionId: string | undefined;
-  let protocolVersion: string | undefined;
+  // The values read, by READ_FIELDS index; each may appear once (a repeated one could be read two ways).
+  const values: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
   while (lineEnd < blank) {
     const start = lineEnd + 2;
     lineEnd = buffer.indexOf(CRLF, start);
@@ -95,51 +93,18 @@ export function scanRequestHead(buffer: Buffer, maxHeadBytes: number): HeadScan 
     while (valueEnd > valueStart && (buffer[valueEnd - 1] === SPACE || buffer[valueEnd - 1] === HTAB)) valueEnd--;
     if (!NAME_LENGTHS.has(colon - start)) continue; // a header the gateway does not read
     const name = buffer.toString('latin1', start, colon).toLowerCase();
-    switch (name) {
-      case 'transfer-encoding':
-      case 'expect':
-      case 'upgrade':
-        return 'foreign'; // they change how a message is framed or handled
-      case 'host':
-        if (host) return 'foreign';
-        host = true;
-        break;
-      case 'content-length':
-        if (length !== undefined) return 'foreign';
-        length = buffer.toString('latin1', valueStart, valueEnd);
-        break;
-      case 'connection':
-        if (connection !== undefined) return 'foreign';
-        connection = buffer.toString('latin1', valueStart, valueEnd);
-        break;
-      case 'authorization':
-        if (authorization !== undefined) return 'foreign';
-        authorization = buffer.toString('latin1', valueStart, valueEnd);
-        break;
-      case 'origin':
-        if (origin !== undefined) return 'foreign';
-        origin = buffer.toString('latin1', valueStart, valueEnd);
-        break;
-      case 'accept':
-        if (accept !== undefined) return 'foreign';
-        accept = buffer.toString('latin1', valueStart, valueEnd);
-        break;
-      case 'content-type':
-        if (contentType !== undefined) return 'foreign';
-        contentType = buffer.toString('latin1', valueStart, valueEnd);
-        break;
-      case 'mcp-session-id':
-        if (sessionId !== undefined) return 'foreign';
-        sessionId = buffer.toString('latin1', valueStart, valueEnd);
-        break;
-      case 'mcp-protocol-version':
-        if (protocolVersion !== undefined) return 'foreign';
-        protocolVersion = buffer.toString('latin1', valueStart, valueEnd);
-        break;
-      default:
-        break;
+    if (FOREIGN_FIELDS.has(name)) return 'foreign'; // they change how a message is framed or handled
+    if (name === 'host') {
+      if (host) return 'foreign';
+      host = true;
+      continue;
     }
+    const field = READ_FIELDS.indexOf(name);
+    if (field === -1) continue;
+    if (values[field] !== undefined) return 'foreign';
+    values[field] = buffer.toString('latin1', valueStart, valueEnd);
   }
+  const [length, connection, authorization, origin, accept, contentType, sessionId, protocolVersion] = values;
   if (length === undefined || !DIGITS.test(length) || !host) return 'foreign';
   const close = connectionClose(connection);
   if (close === undefined) return 'foreign';
