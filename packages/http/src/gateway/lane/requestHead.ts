@@ -30,97 +30,136 @@ export interface LaneHead {
 /** `incomplete`: the head may still turn out to be the lane's; `foreign`: it is node:http's. */
 export type HeadScan = LaneHead | 'incomplete' | 'foreign';
 
-const PREFIX = Buffer.from('POST /mcp/', 'latin1');
-const BLANK_LINE = Buffer.from('\r\n\r\n', 'latin1');
-const CRLF = Buffer.from('\r\n', 'latin1');
-const VERSION = Buffer.from(' HTTP/1.1', 'latin1');
-const DIGITS = /^[0-9]{1,15}$/;
+const PREFIX = latin1Bytes('POST /mcp/');
+/** Where the target starts: its `/mcp/` is part of the URL. */
+const TARGET_START = 'POST '.length;
+const VERSION_LINE_END = latin1Bytes(' HTTP/1.1\r\n');
 const CR = 13;
 const LF = 10;
 const HTAB = 9;
 const SPACE = 32;
 const COLON = 58;
+const ZERO = 48;
+const NINE = 57;
+/** Content-Length digits beyond this many are `foreign` (no body that large is read anyway). */
+const MAX_LENGTH_DIGITS = 15;
 
 /** Bytes of a field name (RFC 9110 §5.1: a token). */
-const TOKEN_BYTE = new Uint8Array(128);
+const TOKEN_BYTE = new Uint8Array(256);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN_BYTE[c.charCodeAt(0)] = 1;
 /** The headers whose values the lane reads, in the order `scanRequestHead` unpacks them. */
 const READ_FIELDS = ['content-length', 'connection', 'authorization', 'origin', 'accept', 'content-type', 'mcp-session-id', 'mcp-protocol-version'];
 /** Headers that change how a message is framed or handled: their requests are node:http's. */
-const FOREIGN_FIELDS = new Set(['transfer-encoding', 'expect', 'upgrade']);
-/** Lengths of the header names the lane reads or hands over: only those names become strings. */
-const NAME_LENGTHS = new Set(['host', ...READ_FIELDS, ...FOREIGN_FIELDS].map((name) => name.length));
+const FOREIGN_FIELDS = ['transfer-encoding', 'expect', 'upgrade'];
+/** Every name the scanner recognises: the read fields (by index), then Host, then the foreign ones. */
+const KNOWN_NAMES = [...READ_FIELDS, 'host', ...FOREIGN_FIELDS].map(latin1Bytes);
+const HOST = READ_FIELDS.length;
+/** Known names by length (so most headers are skipped on their length alone): indexes into KNOWN_NAMES. */
+const NAMES_BY_LENGTH: number[][] = [];
+KNOWN_NAMES.forEach((name, index) => (NAMES_BY_LENGTH[name.length] ??= []).push(index));
 
 /**
  * Scans the request head at the start of `buffer`. `maxHeadBytes` bounds the head (blank line included); a
- * longer one is `foreign` (node:http answers 431). Works on the bytes: only the target and the values the lane
- * reads become strings (this runs on every tool call).
+ * longer one is `foreign` (node:http answers 431). One pass over the bytes, in JavaScript (no native call per
+ * line): only the target and the values the lane reads become strings. This runs on every tool call.
  */
 export function scanRequestHead(buffer: Buffer, maxHeadBytes: number): HeadScan {
-  const prefixLength = Math.min(buffer.length, PREFIX.length);
-  if (buffer.compare(PREFIX, 0, prefixLength, 0, prefixLength) !== 0) return 'foreign';
-  const blank = buffer.indexOf(BLANK_LINE, 0);
-  if (blank === -1) return buffer.length < maxHeadBytes && !hasBareLineFeed(buffer) ? 'incomplete' : 'foreign';
-  const headEnd = blank + BLANK_LINE.length;
-  if (headEnd > maxHeadBytes) return 'foreign';
-  // Request line: `POST <target> HTTP/1.1`, the target printable ASCII without spaces.
-  let lineEnd = buffer.indexOf(CRLF, 0);
-  const targetEnd = lineEnd - VERSION.length;
-  if (targetEnd <= PREFIX.length - 1 || buffer.compare(VERSION, 0, VERSION.length, targetEnd, lineEnd) !== 0) return 'foreign';
-  for (let i = PREFIX.length; i < targetEnd; i++) if (buffer[i]! <= SPACE || buffer[i]! > 0x7e) return 'foreign';
+  const end = buffer.length;
+  const more = (): HeadScan => (end < maxHeadBytes ? 'incomplete' : 'foreign');
+  let at = 0;
+  for (; at < PREFIX.length; at++) {
+    if (at === end) return more();
+    if (buffer[at] !== PREFIX[at]) return 'foreign';
+  }
+  // The target: printable ASCII without spaces, up to ` HTTP/1.1` CRLF.
+  for (; at < end && buffer[at] !== SPACE; at++) if (buffer[at]! < SPACE || buffer[at]! > 0x7e) return 'foreign';
+  const targetEnd = at;
+  for (let i = 0; i < VERSION_LINE_END.length; i++, at++) {
+    if (at === end) return more();
+    if (buffer[at] !== VERSION_LINE_END[i]) return 'foreign';
+  }
   let host = false;
   // The values read, by READ_FIELDS index; each may appear once (a repeated one could be read two ways).
   const values: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
-  while (lineEnd < blank) {
-    const start = lineEnd + 2;
-    lineEnd = buffer.indexOf(CRLF, start);
-    // The name: a token up to the colon (no space before it, no obs-fold before it, not empty).
-    let colon = start;
-    while (colon < lineEnd && buffer[colon] !== COLON) {
-      const byte = buffer[colon]!;
-      if (byte > 0x7e || TOKEN_BYTE[byte] !== 1) return 'foreign';
-      colon++;
+  for (;;) {
+    if (at >= maxHeadBytes) return 'foreign';
+    if (at === end) return more();
+    const start = at;
+    if (buffer[at] === CR) {
+      if (at + 1 === end) return more();
+      if (buffer[at + 1] !== LF) return 'foreign';
+      at += 2;
+      break; // the blank line
     }
-    if (colon === start || colon === lineEnd) return 'foreign';
-    // The value: printable ASCII, spaces and tabs only (a lone CR or LF would hide another line).
-    let valueStart = colon + 1;
-    let valueEnd = lineEnd;
-    for (let i = valueStart; i < valueEnd; i++) {
-      const byte = buffer[i]!;
+    // The name: a token up to the colon (no space before it, no obs-fold before it, not empty).
+    for (; at < end && buffer[at] !== COLON; at++) if (TOKEN_BYTE[buffer[at]!] !== 1) return 'foreign';
+    if (at === end) return more();
+    const colon = at;
+    if (colon === start) return 'foreign';
+    // The value: printable ASCII, spaces and tabs only, up to CRLF (a lone CR or LF would hide another line).
+    for (at++; at < end && buffer[at] !== CR; at++) {
+      const byte = buffer[at]!;
       if ((byte < SPACE && byte !== HTAB) || byte > 0x7e) return 'foreign';
     }
-    while (valueStart < valueEnd && (buffer[valueStart] === SPACE || buffer[valueStart] === HTAB)) valueStart++;
-    while (valueEnd > valueStart && (buffer[valueEnd - 1] === SPACE || buffer[valueEnd - 1] === HTAB)) valueEnd--;
-    if (!NAME_LENGTHS.has(colon - start)) continue; // a header the gateway does not read
-    const name = buffer.toString('latin1', start, colon).toLowerCase();
-    if (FOREIGN_FIELDS.has(name)) return 'foreign'; // they change how a message is framed or handled
-    if (name === 'host') {
+    if (at + 1 >= end) return more();
+    if (buffer[at + 1] !== LF) return 'foreign';
+    const lineEnd = at;
+    at += 2;
+    const field = knownName(buffer, start, colon);
+    if (field === -1) continue; // a header the gateway does not read
+    if (field > HOST) return 'foreign'; // it changes how a message is framed or handled
+    if (field === HOST) {
       if (host) return 'foreign';
       host = true;
       continue;
     }
-    const field = READ_FIELDS.indexOf(name);
-    if (field === -1) continue;
     if (values[field] !== undefined) return 'foreign';
+    let valueStart = colon + 1;
+    let valueEnd = lineEnd;
+    while (valueStart < valueEnd && (buffer[valueStart] === SPACE || buffer[valueStart] === HTAB)) valueStart++;
+    while (valueEnd > valueStart && (buffer[valueEnd - 1] === SPACE || buffer[valueEnd - 1] === HTAB)) valueEnd--;
     values[field] = buffer.toString('latin1', valueStart, valueEnd);
   }
+  if (at > maxHeadBytes) return 'foreign';
   const [length, connection, authorization, origin, accept, contentType, sessionId, protocolVersion] = values;
-  if (length === undefined || !DIGITS.test(length) || !host) return 'foreign';
+  const contentLength = decimal(length);
+  if (contentLength === undefined || !host) return 'foreign';
   const close = connectionClose(connection);
   if (close === undefined) return 'foreign';
-  const url = buffer.toString('latin1', PREFIX.length - 5, targetEnd);
-  return { url, headEnd, contentLength: Number(length), close, authorization, origin, accept, contentType, sessionId, protocolVersion };
+  const url = buffer.toString('latin1', TARGET_START, targetEnd);
+  return { url, headEnd: at, contentLength, close, authorization, origin, accept, contentType, sessionId, protocolVersion };
 }
 
-/** Whether a LF arrived without its CR: a head that will never end in CRLF CRLF, so not worth waiting for. */
-function hasBareLineFeed(buffer: Buffer): boolean {
-  for (let at = buffer.indexOf(LF); at !== -1; at = buffer.indexOf(LF, at + 1)) if (at === 0 || buffer[at - 1] !== CR) return true;
-  return false;
+/** The KNOWN_NAMES index of the field name in `buffer[start, end)` (compared case-insensitively), or -1. */
+function knownName(buffer: Buffer, start: number, end: number): number {
+  const candidates = NAMES_BY_LENGTH[end - start];
+  if (candidates === undefined) return -1;
+  for (const index of candidates) {
+    const name = KNOWN_NAMES[index]!;
+    let i = 0;
+    // Known names are lower-case letters and '-'; OR-ing 0x20 lower-cases a letter, and no other token byte then
+    // equals a letter or '-' (the name is a token already).
+    while (i < name.length && (buffer[start + i]! | 0x20) === name[i]) i++;
+    if (i === name.length) return index;
+  }
+  return -1;
+}
+
+/** A Content-Length value: 1 to 15 decimal digits, nothing else; undefined otherwise (or when absent). */
+function decimal(value: string | undefined): number | undefined {
+  if (value === undefined || value.length === 0 || value.length > MAX_LENGTH_DIGITS) return undefined;
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const digit = value.charCodeAt(i);
+    if (digit < ZERO || digit > NINE) return undefined;
+    n = n * 10 + (digit - ZERO);
+  }
+  return n;
 }
 
 /** Whether `Connection` asks to close; undefined for options other than keep-alive and close. */
 function connectionClose(value: string | undefined): boolean | undefined {
-  if (value === undefined) return false;
+  if (value === undefined || value === 'keep-alive') return false;
   let close = false;
   for (const option of value.toLowerCase().split(',')) {
     const trimmed = option.trim();
@@ -128,4 +167,8 @@ function connectionClose(value: string | undefined): boolean | undefined {
     else if (trimmed !== 'keep-alive') return undefined;
   }
   return close;
+}
+
+function latin1Bytes(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => c.charCodeAt(0));
 }
