@@ -12,8 +12,9 @@
  *   proxy path used for remote upstreams, alone);
  * - supergateway and mcp-proxy (bench/gateway/thirdParty.ts).
  * Every process is up for the whole run; the measured calls go in rounds that visit each path in turn. Then the
- * targets as ratios, the fast lane's request-head scan alone (bench/gateway/headScan.ts), and the session figures
- * (bench/gateway/sessions.ts).
+ * targets as ratios, the fast lane's request-head scan alone (bench/gateway/headScan.ts), the JavaScript of one
+ * tool call through lane, gateway and bridge without socket or child (bench/gateway/laneInProcess.ts), and the
+ * session figures (bench/gateway/sessions.ts).
  *
  * The warm-up is long on purpose: V8 keeps optimising a server's hot path for a few thousand requests, and a
  * short warm-up measures the JIT more than the proxy (ours went from ~780 to ~330 µs of CPU per call between the
@@ -29,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { headScanRow } from './gateway/headScan.js';
+import { laneInProcessRow } from './gateway/laneInProcess.js';
 import { abandonedSessions, concurrentSessions } from './gateway/sessions.js';
 import { THIRD_PARTY_BRIDGES } from './gateway/thirdParty.js';
 import { MEMORY_BIN, connectHttp, cpuMicros, freePort, quantile, readGraph, startListening, withoutListenerWarnings, type CallStats, type HelperProcess } from './support/measure.js';
@@ -303,7 +305,7 @@ async function runGateway(sizes: Sizes, smoke: boolean): Promise<BenchRow[]> {
       { area: 'gateway', metric: 'stdio floor: bare pipe round trip, parent CPU', value: Math.round(pipe.cpuPerRoundTripUs), unit: 'µs', note: `${Math.round(pipe.roundTripsPerSecond)} round trips/s` },
       { area: 'gateway', metric: 'HTTP floor + stdio floor CPU / better bridge', value: round(((floorResult.cpuSequential ?? Number.NaN) + pipe.cpuPerRoundTripUs) / leastBridge), unit: '×', note: 'the least any Node stdio bridge could reach here' },
     );
-    out.push(headScanRow(smoke));
+    out.push(headScanRow(smoke), await laneInProcessRow(smoke));
     out.push(...(await concurrentSessions(plane.info.endpoint, plane.info.token, smoke ? 100 : 1000)));
     out.push(...(await abandonedSessions(plane.info.endpoint, plane.info.token, smoke ? 500 : 10_000, plane.ask)));
     return out;
