@@ -15,11 +15,10 @@ import { CachingGatewayAuthority, McpGateway, parseUpstream } from '@catwalk/htt
 import type { GatewayTarget } from '@catwalk/http';
 import { FastLane } from '../../packages/http/src/gateway/lane/fastLane.js';
 import { LaneConnection } from '../../packages/http/src/gateway/lane/laneConnection.js';
+import { bestMicrosPerCall } from '../support/measure.js';
 import type { BenchRow } from '../types.js';
+import { BENCH_DEPLOYMENT, BENCH_TOKEN, READ_GRAPH_BODY, sdkPost } from './sdkRequest.js';
 
-const DEPLOYMENT = '38ff9cd3-fd1e-4870-96f0-0123456789ab';
-const TOKEN = 'cwt_WbD7QXLlb8DLcVW_cw7sDIfVLmbRcJ2rvUvr1z3v95s';
-const READ_GRAPH = JSON.stringify({ method: 'tools/call', params: { name: 'read_graph', arguments: {} }, jsonrpc: '2.0', id: 1 });
 /** What server-memory 2025's `read_graph` writes for an empty graph, with `%ID%` for the request's id. */
 const ANSWER = '{"result":{"content":[{"type":"text","text":"{\\n  \\"entities\\": [],\\n  \\"relations\\": []\\n}"}],"structuredContent":{"entities":[],"relations":[]}},"jsonrpc":"2.0","id":%ID%}';
 
@@ -76,25 +75,6 @@ class SocketStandIn extends EventEmitter {
   }
 }
 
-function request(sessionId: string): Buffer {
-  const head = [
-    `POST /mcp/${DEPLOYMENT} HTTP/1.1`,
-    'host: 127.0.0.1:7420',
-    'connection: keep-alive',
-    'content-type: application/json',
-    `authorization: Bearer ${TOKEN}`,
-    'mcp-protocol-version: 2025-06-18',
-    `mcp-session-id: ${sessionId}`,
-    'accept: application/json, text/event-stream',
-    'accept-language: *',
-    'sec-fetch-mode: cors',
-    'user-agent: node',
-    'accept-encoding: gzip, deflate',
-    `content-length: ${READ_GRAPH.length}`,
-  ];
-  return Buffer.from(`${head.join('\r\n')}\r\n\r\n${READ_GRAPH}`, 'latin1');
-}
-
 /** The best round's JavaScript time per tool call through lane, gateway and bridge, in µs. */
 export async function laneInProcessRow(smoke: boolean): Promise<BenchRow> {
   const server = new AnsweringServer();
@@ -104,14 +84,14 @@ export async function laneInProcessRow(smoke: boolean): Promise<BenchRow> {
   const authority = new CachingGatewayAuthority(
     {
       authorize: async (id, token) => {
-        if (id !== DEPLOYMENT || token !== TOKEN) throw new Error('refused');
+        if (id !== BENCH_DEPLOYMENT || token !== BENCH_TOKEN) throw new Error('refused');
         return target;
       },
       invalidate: () => undefined,
     },
     { ttlMs: 3_600_000, maxEntries: 10 },
   );
-  await authority.authorize(DEPLOYMENT, TOKEN);
+  await authority.authorize(BENCH_DEPLOYMENT, BENCH_TOKEN);
   const gateway = new McpGateway(authority, { maxBodyBytes: 4 * 1024 * 1024, upstreamTimeoutMs: 300_000, allowedOrigins: [] });
   const lane = new FastLane(new Server(), () => gateway, { keepAliveTimeoutMs: 65_000, headersTimeoutMs: 30_000, maxHeadBytes: 16 * 1024 });
   const socket = new SocketStandIn();
@@ -119,11 +99,11 @@ export async function laneInProcessRow(smoke: boolean): Promise<BenchRow> {
 
   // A session, opened the way a client opens it.
   const init = JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } });
-  socket.emit('data', Buffer.from(request('').toString('latin1').replace(/mcp-session-id: \r\n/, '').replace(/content-length: \d+/, `content-length: ${init.length}`).replace(READ_GRAPH, init), 'latin1'));
+  socket.emit('data', sdkPost(init, undefined));
   const sessionId = /mcp-session-id: ([^\r]+)/i.exec(socket.written)?.[1];
   if (sessionId === undefined) throw new Error(`no session: ${socket.written.slice(0, 200)}`);
 
-  const bytes = request(sessionId);
+  const bytes = sdkPost(READ_GRAPH_BODY, sessionId);
   const call = (): void => {
     socket.emit('data', bytes);
     server.answer();
@@ -133,14 +113,9 @@ export async function laneInProcessRow(smoke: boolean): Promise<BenchRow> {
   const rounds = smoke ? 2 : 10;
   const perRound = smoke ? 1000 : 50_000;
   for (let i = 0; i < (smoke ? 1000 : 20_000); i++) call(); // warm-up (V8 optimises the path)
-  let best = Infinity;
-  for (let round = 0; round < rounds; round++) {
-    const started = performance.now();
-    for (let i = 0; i < perRound; i++) call();
-    best = Math.min(best, ((performance.now() - started) * 1000) / perRound);
-  }
+  const best = bestMicrosPerCall(rounds, perRound, call);
   connection.destroy();
   bridge.close();
   gateway.close();
-  return { area: 'gateway', metric: 'fast lane → gateway → bridge, JavaScript per tool call', value: Math.round(best * 100) / 100, unit: 'µs', note: `in one process, no socket and no child (bench/gateway/laneInProcess.ts); best of ${rounds} rounds of ${perRound}` };
+  return { area: 'gateway', metric: 'fast lane → gateway → bridge, JavaScript per tool call', value: best, unit: 'µs', note: `in one process, no socket and no child (bench/gateway/laneInProcess.ts); best of ${rounds} rounds of ${perRound}` };
 }
