@@ -43,6 +43,10 @@ describe('fast lane: request head scanner', () => {
     expect(scanRequestHead(Buffer.from('GET /'), MAX)).to.equal('foreign');
     expect(scanRequestHead(Buffer.from('POST /api/deployments HTTP/1.1\r\n'), MAX)).to.equal('foreign');
     expect(scanRequestHead(Buffer.from(`POST /mcp/x HTTP/1.1\r\nHost: h\r\nX-Pad: ${'a'.repeat(MAX)}`), MAX)).to.equal('foreign');
+    // A byte that no head of the lane's can hold settles it before the head is complete.
+    expect(scanRequestHead(Buffer.from('POST /mcp/x HTTP/1.1\r\nHost: h\r\nX-A: a\u0000'), MAX)).to.equal('foreign');
+    expect(scanRequestHead(Buffer.from('POST /mcp/x HTTP/1.1\r\nHost: h\nX-A'), MAX)).to.equal('foreign');
+    expect(scanRequestHead(Buffer.from('POST /mcp/x HTTP/1.1\r\nHost: h\r\nX-A: a\rb'), MAX)).to.equal('foreign');
   });
 
   it('hands every unusual or ambiguous head to node:http (hostile corpus)', () => {
