@@ -86,7 +86,6 @@ export interface InProcessBridge {
  * The default launcher: a pre-installed package when an installer is present (always with a confining sandbox),
  * else npx / uvx, which download at start and so cannot run in a jail.
  */
-
 export const defaultLauncher: Launcher = async (spec, { installer, pythonInstaller }) => {
   if (spec.package.runtime === 'npm' && installer !== undefined) {
     const dir = await installer.ensure(spec.package);
@@ -275,14 +274,15 @@ export class LocalOrchestrator implements Orchestrator {
   handlerFor(deploymentId: string): InProcessBridge | undefined {
     const machineId = LocalOrchestrator.machineIdOf(deploymentId);
     if (!this.machines.has(machineId)) return undefined;
+    const bridgeNow = (): McpBridge | undefined => this.machines.get(machineId)?.bridge;
     return {
       handle: (req, res) => {
-        const bridge = this.machines.get(machineId)?.bridge;
+        const bridge = bridgeNow();
         if (bridge !== undefined) return bridge.handle(req, res, { secretVerified: true });
         notRunningHere(res);
       },
       post: (headers, body, res) => {
-        const bridge = this.machines.get(machineId)?.bridge;
+        const bridge = bridgeNow();
         if (bridge !== undefined) return bridge.post(headers, body, res);
         notRunningHere(res);
       },
