@@ -80,6 +80,7 @@ import { catalogModule } from './catalog/index.js';
 import { cryptoModule, formatKeyEntry, systemModule } from './crypto/index.js';
 import { flyOrchestratorModule } from './orchestrator/fly/index.js';
 import { localOrchestratorModule } from './orchestrator/local/index.js';
+import { ChildScheduling } from './bridge/scheduling.js';
 import { embeddedDataDir, openDatabase, persistenceModule, runMigrations } from './persistence/index.js';
 import type { Database } from './persistence/index.js';
 import { multiuserPolicyOf, sandboxModule, selectSandbox } from './sandbox/index.js';
@@ -433,7 +434,13 @@ export async function createContainer(config: CatwalkConfig, overrides: PortOver
       container.load(sandboxModule({ sandbox }));
       multiuser = multiuserPolicyOf(config, sandbox);
       container.load(
-        localOrchestratorModule({ home: config.home, sandbox, pypiIndexUrl: config.registries.pypiIndexUrl, allowPythonSdists: config.registries.pypiAllowSdists }),
+        localOrchestratorModule({
+          home: config.home,
+          sandbox,
+          pypiIndexUrl: config.registries.pypiIndexUrl,
+          allowPythonSdists: config.registries.pypiAllowSdists,
+          scheduling: new ChildScheduling(config.sandbox.scheduling, { onUnavailable: (reason) => logger.warn(reason, { scheduling: config.sandbox.scheduling }) }),
+        }),
       );
       closers.unshift(async () => {
         const orchestrator = container.get(OrchestratorToken) as Orchestrator & { shutdown?: () => Promise<void> };

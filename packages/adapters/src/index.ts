@@ -165,10 +165,12 @@ export {
   packageCommand,
   installedBin,
   findExecutable,
+  SYSTEM_SEARCH_PATH,
   minimalPath,
   npmNetworkEnvironment,
   runBridge,
   parseExactPackage,
+  ChildScheduling,
 } from './bridge/index.js';
 export type {
   BridgeOptions,
@@ -185,6 +187,8 @@ export type {
   PackageCommand,
   RunBridgeOptions,
   RunningBridge,
+  ChildSchedulingOptions,
+  ServerScheduling,
 } from './bridge/index.js';
 export { LocalOrchestrator, defaultLauncher, PackageInstaller, PythonInstaller, guardChildren, localOrchestratorModule } from './orchestrator/local/index.js';
 export type { LocalOrchestratorOptions, Launcher, InProcessBridge, PackageInstallerOptions, PythonInstallerOptions, Killable } from './orchestrator/local/index.js';

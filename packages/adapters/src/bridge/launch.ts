@@ -46,6 +46,9 @@ export function npmNetworkEnvironment(env: Readonly<Record<string, string | unde
   return out;
 }
 
+/** Where the system tools Catwalk runs itself (bwrap, prlimit, chrt) are looked for: never a deployment's PATH. */
+export const SYSTEM_SEARCH_PATH = '/usr/bin:/bin:/usr/local/bin:/usr/sbin:/sbin';
+
 /** Finds an executable on a PATH string. */
 export function findExecutable(name: string, path: string = process.env.PATH ?? ''): string | undefined {
   for (const dir of path.split(delimiter)) {

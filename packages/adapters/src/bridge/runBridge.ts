@@ -6,6 +6,7 @@ import { createBridgeServer, type BridgeServer } from './httpServer.js';
 import { childEnvironment, packageCommand } from './launch.js';
 import { LogRing, makeMasker } from './logRing.js';
 import { McpBridge } from './mcpBridge.js';
+import { ChildScheduling, type ServerScheduling } from './scheduling.js';
 import { Supervisor } from './supervisor.js';
 
 /** Options of `catwalk bridge` (the entrypoint of the runner image). */
@@ -26,6 +27,8 @@ export interface RunBridgeOptions {
   /** Where HOME and TMPDIR of the server live (default: the OS temp dir). */
   readonly workDir?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** How the server is scheduled (default `batch` where chrt works; see {@link ChildScheduling}). */
+  readonly scheduling?: ServerScheduling;
 }
 
 /** A running standalone bridge. */
@@ -75,7 +78,9 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
     bridge,
     ...(secret === undefined ? {} : { secret, secretInPath: true }),
   });
-  const supervisor = new Supervisor(bridge, { ...command, env: childEnvironment(credentials, dirs), cwd: dirs.home }, logs);
+  const scheduling = new ChildScheduling(options.scheduling ?? 'batch', { onUnavailable: (reason) => logs.push('system', reason) });
+  const launch = await scheduling.apply({ command: command.command, args: command.args, env: childEnvironment(credentials, dirs), cwd: dirs.home });
+  const supervisor = new Supervisor(bridge, launch, logs);
   supervisor.start();
   return {
     server,

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CatwalkError, reservedEnvNameReason, type ConfinedLaunch, type Sandbox, type SandboxLaunch, type SandboxLimits, type SandboxProbe } from '@catwalk/core';
-import { findExecutable } from '../bridge/launch.js';
+import { SYSTEM_SEARCH_PATH, findExecutable } from '../bridge/launch.js';
 import { JAIL_HOME, JAIL_TMP, bubblewrapArgv, type SystemEntry } from './bubblewrapArgs.js';
 import type { CgroupLimiter } from './cgroups.js';
 
@@ -33,7 +33,6 @@ export interface BubblewrapSandboxOptions {
   readonly cgroups?: CgroupLimiter | undefined;
 }
 
-const SYSTEM_SEARCH_PATH = '/usr/bin:/bin:/usr/local/bin:/usr/sbin:/sbin';
 const SYSTEM_DIRS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc'];
 /** Secrets a host keeps under /etc: readable inside the jail when the control plane runs as root (uid mapping). */
 const HIDDEN_ETC_FILES = ['/etc/shadow', '/etc/shadow-', '/etc/gshadow', '/etc/gshadow-', '/etc/sudoers', '/etc/security/opasswd', '/etc/machine-id', '/etc/default/catwalk'];

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import type { DeploySpec } from '@catwalk/core';
 import { LocalOrchestrator } from '../../src/orchestrator/local/localOrchestrator.js';
 import { connectClient, FIXTURE_SERVER, textOf } from '../bridge/helpers.js';
-import { isAlive, processesInGroup, waitUntil } from './processTable.js';
+import { ChildScheduling } from '../../src/bridge/scheduling.js';
+import { SCHED_BATCH, SCHED_NORMAL, isAlive, policyOf, processesInGroup, waitUntil } from './processTable.js';
 
 const MEMORY_BIN = fileURLToPath(new URL('../../../../node_modules/@modelcontextprotocol/server-memory/dist/index.js', import.meta.url));
 
@@ -143,6 +144,25 @@ describe('LocalOrchestrator (fixture server)', () => {
     expect(status.detail).to.not.include('very-secret-token');
     const logs = await orchestrator.logs(handle.machineId, { tail: 100 });
     expect(logs.map((l) => l.line).join('\n')).to.not.include('very-secret-token');
+  });
+
+  it('runs servers under SCHED_BATCH by default, and under the normal policy when asked', async () => {
+    const handle = await orchestrator.deploy(spec('sched1'));
+    await orchestrator.waitUntilHealthy(handle.machineId, 10_000);
+    expect(policyOf(orchestrator.pidOf(handle.machineId)!)).to.equal(SCHED_BATCH);
+    const normal = new LocalOrchestrator({
+      home,
+      preinstall: false,
+      scheduling: new ChildScheduling('normal'),
+      launcher: async () => ({ command: process.execPath, args: [FIXTURE_SERVER] }),
+    });
+    try {
+      const other = await normal.deploy(spec('sched2'));
+      await normal.waitUntilHealthy(other.machineId, 10_000);
+      expect(policyOf(normal.pidOf(other.machineId)!)).to.equal(SCHED_NORMAL);
+    } finally {
+      await normal.shutdown();
+    }
   });
 
   it('stops (no process left) and starts again; destroy leaves nothing in the process table', async () => {

@@ -34,3 +34,13 @@ export async function waitUntil(predicate: () => boolean | Promise<boolean>, tim
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Linux's numbers for the SCHED_NORMAL and SCHED_BATCH policies. */
+export const SCHED_NORMAL = 0;
+export const SCHED_BATCH = 3;
+
+/** The scheduling policy of a live process (`policy`, field 41 of /proc/<pid>/stat). */
+export function policyOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+}

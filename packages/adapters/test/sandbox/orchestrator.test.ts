@@ -8,7 +8,7 @@ import { RecordingSandbox } from '@catwalk/core/testing';
 import { LocalOrchestrator } from '../../src/orchestrator/local/localOrchestrator.js';
 import { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.js';
 import { connectClient, textOf } from '../bridge/helpers.js';
-import { waitUntil } from '../orchestrator/processTable.js';
+import { SCHED_BATCH, waitUntil } from '../orchestrator/processTable.js';
 import { JAIL_PROBE, JAIL_PROBE_PATHS, ROOT_NODE_MODULES, makeHome } from './support.js';
 
 const FILESYSTEM_BIN = fileURLToPath(new URL('../../../../node_modules/@modelcontextprotocol/server-filesystem/dist/index.js', import.meta.url));
@@ -88,6 +88,15 @@ describe('LocalOrchestrator with the bubblewrap sandbox (through the bridge)', f
     } finally {
       delete process.env.DATABASE_URL;
     }
+  });
+
+  it('runs the jailed server itself under SCHED_BATCH (chrt → prlimit → bwrap → server inherit it)', async () => {
+    const handle = await orchestrator.deploy(spec('sched1', 'jail-probe', []));
+    await orchestrator.waitUntilHealthy(handle.machineId, 20_000);
+    const { client } = await connectClient(handle.upstreamUrl);
+    const stat = JSON.parse(textOf(await client.callTool({ name: 'read_file', arguments: { path: '/proc/self/stat' } }))) as { value: string };
+    await client.close();
+    expect(Number(stat.value.slice(stat.value.lastIndexOf(')') + 2).split(' ')[38])).to.equal(SCHED_BATCH);
   });
 
   it('two jailed deployments see neither each other nor the control plane; destroy leaves no process', async () => {

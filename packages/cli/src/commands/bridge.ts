@@ -18,7 +18,7 @@ function untilSignal(): Promise<string> {
 }
 
 /**
- * `catwalk bridge --runtime npm --package name@1.2.3 [--host H] [--port N] [--upstream-token-env VAR] -- [args…]`:
+ * `catwalk bridge --runtime npm --package name@1.2.3 [--host H] [--port N] [--upstream-token-env VAR] [--scheduling P] -- [args…]`:
  * the entrypoint of the runner image (Fly machines). Runs one MCP server over stdio behind the Streamable-HTTP
  * bridge until SIGTERM.
  */
@@ -31,8 +31,9 @@ export function registerBridgeCommand(program: Command, ctx: CommandContext): vo
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8080')
     .option('--upstream-token-env <name>', 'environment variable holding the secret callers must present (required beyond loopback)')
+    .addOption(new Option('--scheduling <policy>', "the server's Linux scheduling policy (batch: SCHED_BATCH via chrt)").choices(['batch', 'normal']).default('batch'))
     .argument('[args...]', 'arguments passed to the server after --')
-    .action(async (args: string[], options: { runtime: 'npm' | 'python'; package: string; host: string; port: string; upstreamTokenEnv?: string }) => {
+    .action(async (args: string[], options: { runtime: 'npm' | 'python'; package: string; host: string; port: string; upstreamTokenEnv?: string; scheduling: 'batch' | 'normal' }) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError('--port must be a port number.');
       const running = await runBridge({
@@ -41,6 +42,7 @@ export function registerBridgeCommand(program: Command, ctx: CommandContext): vo
         args,
         port,
         host: options.host,
+        scheduling: options.scheduling,
         ...(options.upstreamTokenEnv === undefined ? {} : { upstreamTokenEnv: options.upstreamTokenEnv }),
       });
       ctx.io.stderr.write(`catwalk bridge: ${options.package} on ${running.server.url}\n`);

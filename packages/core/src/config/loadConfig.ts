@@ -75,6 +75,8 @@ export interface CatwalkConfig {
       /** CPU rate of the whole jail in CPUs (cgroup); absent: no cap. */
       readonly cpus?: number;
     };
+    /** Scheduling policy of every local MCP server (`batch`: SCHED_BATCH, see docs/operations.md). */
+    readonly scheduling: 'batch' | 'normal';
   };
   readonly gateway: {
     readonly timeoutMs: number;
@@ -203,6 +205,7 @@ function toConfig(env: ParsedEnv, defaults: ConfigDefaults): CatwalkConfig {
         memoryBytes: env.CATWALK_SANDBOX_MEMORY_MB * 1024 * 1024,
         ...optional('cpus', env.CATWALK_SANDBOX_CPUS),
       },
+      scheduling: env.CATWALK_SANDBOX_SCHEDULING,
     },
     gateway: { timeoutMs: env.CATWALK_GATEWAY_TIMEOUT_MS, fastLane: env.CATWALK_GATEWAY_FAST_LANE },
     log: { level: env.CATWALK_LOG_LEVEL },

@@ -167,6 +167,13 @@ export const VARIABLES = {
     'CPU rate cap of one local deployment in CPUs (0.01-1024, e.g. 0.5 or 2). Unset: no cap. Holds where a cgroup cpu controller is writable.',
     envValue(decimal(0.01, 1024)),
   ),
+  /** Linux scheduling policy of local deployments' MCP servers. */
+  CATWALK_SANDBOX_SCHEDULING: define(
+    'sandbox',
+    "Linux scheduling policy of local deployments' MCP servers: batch (SCHED_BATCH, set with chrt: a server that wakes up does not preempt the control plane in the middle of a request; it still gets its fair share of CPU) or normal.",
+    envValue(oneOf(['batch', 'normal'] as const), 'batch'),
+    { default: 'batch' },
+  ),
   /** Longest a proxied MCP request may take, in milliseconds. */
   CATWALK_GATEWAY_TIMEOUT_MS: define('gateway', 'Longest a proxied MCP request may take, in milliseconds (1000-3600000).', envValue(integer(1000, 3_600_000), 300_000), { default: 300_000 }),
   /** Whether MCP POSTs to local deployments take the gateway's own HTTP/1.1 fast lane. */

@@ -39,7 +39,7 @@ describe('loadConfig', () => {
         glamaUrl: 'https://glama.ai',
         githubApiUrl: 'https://api.github.com',
       },
-      sandbox: { mode: 'auto', allowUnsandboxedMultiuser: false, limits: { maxProcesses: 256, memoryBytes: 1024 * 1024 * 1024 } },
+      sandbox: { mode: 'auto', allowUnsandboxedMultiuser: false, limits: { maxProcesses: 256, memoryBytes: 1024 * 1024 * 1024 }, scheduling: 'batch' },
       gateway: { timeoutMs: 300000, fastLane: true },
       log: { level: 'info' },
     });
@@ -84,6 +84,7 @@ describe('loadConfig', () => {
         CATWALK_SANDBOX_MAX_PROCESSES: '64',
         CATWALK_SANDBOX_MEMORY_MB: '512',
         CATWALK_SANDBOX_CPUS: '0.5',
+        CATWALK_SANDBOX_SCHEDULING: 'normal',
         CATWALK_GATEWAY_TIMEOUT_MS: '60000',
         CATWALK_GATEWAY_FAST_LANE: 'false',
         CATWALK_LOG_LEVEL: 'debug',
@@ -128,7 +129,7 @@ describe('loadConfig', () => {
       githubApiUrl: 'https://ghe.example.com/api/v3',
       githubToken: 'ghp_x',
     });
-    expect(config.sandbox).to.deep.equal({ mode: 'none', allowUnsandboxedMultiuser: true, limits: { maxProcesses: 64, memoryBytes: 512 * 1024 * 1024, cpus: 0.5 } });
+    expect(config.sandbox).to.deep.equal({ mode: 'none', allowUnsandboxedMultiuser: true, limits: { maxProcesses: 64, memoryBytes: 512 * 1024 * 1024, cpus: 0.5 }, scheduling: 'normal' });
     expect(config.gateway).to.deep.equal({ timeoutMs: 60000, fastLane: false });
     expect(config.log.level).to.equal('debug');
   });
@@ -174,6 +175,7 @@ describe('loadConfig', () => {
     expect(refused({ CATWALK_SANDBOX_MEMORY_MB: '1.5' }, 'CATWALK_SANDBOX_MEMORY_MB')).to.include('whole number');
     for (const cpus of ['0', '-1', 'two', '1e3', '0.001', '2000']) expect(refused({ CATWALK_SANDBOX_CPUS: cpus }, 'CATWALK_SANDBOX_CPUS')).to.include('such as 0.5 or 2');
     expect(loadConfig({ CATWALK_SANDBOX_CPUS: '2' }, HOME).sandbox.limits.cpus).to.equal(2);
+    expect(refused({ CATWALK_SANDBOX_SCHEDULING: 'idle' }, 'CATWALK_SANDBOX_SCHEDULING')).to.include('batch, normal');
     expect(refused({ CATWALK_ALLOW_LOCAL_SOURCES: 'maybe' }, 'CATWALK_ALLOW_LOCAL_SOURCES')).to.include('1, true');
     expect(refused({ CATWALK_LOG_LEVEL: 'loud' }, 'CATWALK_LOG_LEVEL')).to.include('info');
     expect(refused({ CATWALK_ADMIN_API_KEY: 'cwa_short-secret-value' }, 'CATWALK_ADMIN_API_KEY')).to.include('cwa_');
@@ -236,7 +238,7 @@ describe('describeConfig', () => {
       'CATWALK_RUNNER_IMAGE', 'CATWALK_WORKER_CONCURRENCY', 'CATWALK_RECONCILE_INTERVAL', 'ANTHROPIC_API_KEY', 'OPENROUTER_API_KEY',
       'CATWALK_LLM_MODEL', 'ANTHROPIC_BASE_URL', 'OPENROUTER_BASE_URL', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'NPM_REGISTRY_URL', 'PYPI_URL', 'PYPI_INDEX_URL', 'PYPI_ALLOW_SDISTS',
       'MCP_REGISTRY_URL', 'GLAMA_URL', 'CATWALK_ANALYSIS_TTL', 'CATWALK_ALLOW_LOCAL_SOURCES', 'CATWALK_SANDBOX',
-      'CATWALK_ALLOW_UNSANDBOXED_MULTIUSER', 'CATWALK_SANDBOX_MAX_PROCESSES', 'CATWALK_SANDBOX_MEMORY_MB', 'CATWALK_SANDBOX_CPUS', 'CATWALK_LOG_LEVEL', 'CATWALK_GATEWAY_TIMEOUT_MS', 'CATWALK_GATEWAY_FAST_LANE', 'CATWALK_ALLOWED_ORIGINS',
+      'CATWALK_ALLOW_UNSANDBOXED_MULTIUSER', 'CATWALK_SANDBOX_MAX_PROCESSES', 'CATWALK_SANDBOX_MEMORY_MB', 'CATWALK_SANDBOX_CPUS', 'CATWALK_SANDBOX_SCHEDULING', 'CATWALK_LOG_LEVEL', 'CATWALK_GATEWAY_TIMEOUT_MS', 'CATWALK_GATEWAY_FAST_LANE', 'CATWALK_ALLOWED_ORIGINS',
     ]) {
       expect(names, name).to.include(name);
     }
@@ -245,6 +247,7 @@ describe('describeConfig', () => {
     expect(byName.get('CATWALK_SANDBOX_MAX_PROCESSES')).to.include({ group: 'sandbox', default: '256' });
     expect(byName.get('CATWALK_SANDBOX_MEMORY_MB')).to.include({ group: 'sandbox', default: '1024' });
     expect(byName.get('CATWALK_SANDBOX_CPUS')).to.not.have.property('default');
+    expect(byName.get('CATWALK_SANDBOX_SCHEDULING')).to.include({ group: 'sandbox', default: 'batch' });
     expect(byName.get('CATWALK_SECRET_KEYS')?.secret).to.equal(true);
     expect(byName.get('FLY_API_TOKEN')?.secret).to.equal(true);
     for (const variable of describeConfig()) expect(variable.description.length, variable.name).to.be.greaterThan(10);

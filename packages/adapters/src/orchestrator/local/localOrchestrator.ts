@@ -7,6 +7,7 @@ import { createBridgeServer, type BridgeServer } from '../../bridge/httpServer.j
 import { childEnvironment, npmNetworkEnvironment, packageCommand, type PackageCommand } from '../../bridge/launch.js';
 import { LogRing, makeMasker } from '../../bridge/logRing.js';
 import { McpBridge, type BridgeOptions } from '../../bridge/mcpBridge.js';
+import { ChildScheduling } from '../../bridge/scheduling.js';
 import type { McpPostHeaders, McpResponse } from '../../bridge/response.js';
 import { Supervisor, realTimers, type RestartPolicy, type SupervisorTimers } from '../../bridge/supervisor.js';
 import type { LaunchCommand } from '../../bridge/stdioChild.js';
@@ -61,6 +62,8 @@ export interface LocalOrchestratorOptions {
    * read-only.
    */
   readonly sandbox?: Sandbox;
+  /** How servers are scheduled (default: `batch` where chrt works, see {@link ChildScheduling}). */
+  readonly scheduling?: ChildScheduling;
 }
 
 interface LocalMachine {
@@ -111,6 +114,7 @@ export class LocalOrchestrator implements Orchestrator {
   private readonly installer: PackageInstaller | undefined;
   private readonly pythonInstaller: PythonInstaller | undefined;
   private readonly launcher: Launcher;
+  private readonly scheduling: ChildScheduling;
   private readonly release: (() => void) | undefined;
 
   constructor(private readonly options: LocalOrchestratorOptions) {
@@ -133,6 +137,7 @@ export class LocalOrchestrator implements Orchestrator {
             ...(options.pypiIndexUrl === undefined ? {} : { indexUrl: options.pypiIndexUrl }),
           });
     this.launcher = options.launcher ?? defaultLauncher;
+    this.scheduling = options.scheduling ?? new ChildScheduling('batch');
     this.release = options.guardExit === false ? undefined : guardChildren(this);
   }
 
@@ -338,7 +343,7 @@ export class LocalOrchestrator implements Orchestrator {
     if (command.args[0] === '-y') Object.assign(extra, npmNetworkEnvironment(), { npm_config_cache: this.npmCache, npm_config_update_notifier: 'false' });
     const env = childEnvironment(spec.env, dirs, extra);
     const sandbox = this.options.sandbox;
-    if (sandbox === undefined) return { command: command.command, args: command.args, env, cwd: dirs.home };
+    if (sandbox === undefined) return this.scheduling.apply({ command: command.command, args: command.args, env, cwd: dirs.home });
     const confined = await sandbox.wrap({
       argv: [command.command, ...command.args],
       env,
@@ -350,7 +355,8 @@ export class LocalOrchestrator implements Orchestrator {
     const [program, ...args] = confined.argv;
     if (confined.release !== undefined) this.limitReleases.set(spec.deploymentId, confined.release);
     // The sandbox's attach runs on every (re)spawn; when it fails the child is killed (fail closed).
-    return { command: program!, args, env: confined.env, cwd: confined.cwd, ...(confined.attach === undefined ? {} : { onSpawn: confined.attach }) };
+    // chrt (when servers run batch) sets the policy and execs the jail, so the pid the sandbox attaches is the jail's.
+    return this.scheduling.apply({ command: program!, args, env: confined.env, cwd: confined.cwd, ...(confined.attach === undefined ? {} : { onSpawn: confined.attach }) });
   }
 
   /** Removes the machine's resource-limit group once its process is gone (a failure is logged, not thrown). */
