@@ -2,7 +2,8 @@
  * The control plane under test, run as its own process by bench/gateway.ts so its CPU can be read from /proc
  * apart from the client's: the real HTTP service (API + gateway) with in-memory storage (the gateway's hot path
  * does not touch storage) and the real local orchestrator, whose in-process bridge runs server-memory from
- * node_modules as a child process (excluded from the figures: it is its own process). Prints one JSON line with
+ * node_modules as a child process (excluded from the figures: it is its own process; SCHED_BATCH, the
+ * orchestrator's default, unless CATWALK_SANDBOX_SCHEDULING=normal). Prints one JSON line with
  * the endpoint, the token and the bridge's own URL, then serves until stdin closes. Meanwhile it answers one JSON
  * line per command line on stdin: `memory` (RSS and heap after a full GC when run with --expose-gc) and `reap`
  * (runs the bridge's idle reaper as if every session had been idle past its timeout).
@@ -15,7 +16,7 @@ import { createInterface } from 'node:readline';
 import { RunDeployment, loadConfig } from '@catwalk/core';
 import type { DeploySpec, MachineHandle, Orchestrator } from '@catwalk/core';
 import { FakeOrchestrator, aMcpConfig, aSnapshot, anEnvVar, createFakePorts } from '@catwalk/core/testing';
-import { LocalOrchestrator } from '@catwalk/adapters';
+import { ChildScheduling, LocalOrchestrator } from '@catwalk/adapters';
 import { startServer } from '@catwalk/http';
 
 const require = createRequire(import.meta.url);
@@ -39,10 +40,12 @@ class FixedUpstreamOrchestrator extends FakeOrchestrator {
   }
 }
 const target = process.argv[2];
+// CATWALK_SANDBOX_SCHEDULING passes through, so the bench can measure the servers' scheduling policy's share too.
+const scheduling = new ChildScheduling(process.env['CATWALK_SANDBOX_SCHEDULING'] === 'normal' ? 'normal' : 'batch');
 const stdioServer = target === undefined ? serverMemory : target.startsWith('stdio:') ? target.slice('stdio:'.length) : undefined;
 const orchestrator: Orchestrator =
   stdioServer !== undefined
-    ? new LocalOrchestrator({ home, preinstall: false, launcher: async () => ({ command: process.execPath, args: [stdioServer] }) })
+    ? new LocalOrchestrator({ home, preinstall: false, scheduling, launcher: async () => ({ command: process.execPath, args: [stdioServer] }) })
     : new FixedUpstreamOrchestrator(target!);
 // CATWALK_GATEWAY_FAST_LANE passes through, so the bench can measure node:http alone too.
 const fastLane = process.env['CATWALK_GATEWAY_FAST_LANE'] ?? 'true';

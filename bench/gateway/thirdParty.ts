@@ -4,23 +4,43 @@
  * Both are root dev dependencies, started from node_modules/.bin with no shell of ours.
  */
 import { join } from 'node:path';
+import { SYSTEM_SEARCH_PATH, findExecutable } from '@catwalk/adapters';
 import { MEMORY_BIN, ROOT } from '../support/measure.js';
 
-/** A third-party bridge: its name and its argv for a port. */
+/** A third-party bridge: its name and its argv for a port and the MCP server's own argv. */
 export interface ThirdPartyBridge {
   readonly name: string;
-  readonly argv: (port: number) => string[];
+  readonly argv: (port: number, server: readonly string[]) => string[];
 }
+
+/** How server-memory runs behind a third-party bridge. */
+export interface ServerVariant {
+  /** Added to the bridge's name ('' for the plain one). */
+  readonly suffix: string;
+  readonly server: readonly string[];
+}
+
+const CHRT = findExecutable('chrt', SYSTEM_SEARCH_PATH);
+
+/**
+ * server-memory as the bridges' own docs run it, and (where chrt exists) under SCHED_BATCH, the policy Catwalk
+ * gives its own servers: the bridges as shipped are the targets' reference, the second variant shows how much of
+ * the difference the scheduling policy alone makes.
+ */
+export const SERVER_VARIANTS: readonly ServerVariant[] = [
+  { suffix: '', server: [process.execPath, MEMORY_BIN] },
+  ...(CHRT === undefined ? [] : [{ suffix: ', server under chrt --batch', server: [CHRT, '--batch', '0', process.execPath, MEMORY_BIN] }]),
+];
 
 export const THIRD_PARTY_BRIDGES: readonly ThirdPartyBridge[] = [
   {
     name: 'supergateway 4',
-    // supergateway takes the server as one command string and runs it through a shell itself; the string is a
-    // fixed path, never input.
-    argv: (port) => [
+    // supergateway takes the server as one command string and runs it through a shell itself; the string is made
+    // of fixed paths, never input.
+    argv: (port, server) => [
       join(ROOT, 'node_modules/.bin/supergateway'),
       '--stdio',
-      `${process.execPath} ${MEMORY_BIN}`,
+      server.join(' '),
       '--outputTransport',
       'streamableHttp',
       '--stateful',
@@ -32,6 +52,6 @@ export const THIRD_PARTY_BRIDGES: readonly ThirdPartyBridge[] = [
   },
   {
     name: 'mcp-proxy 6',
-    argv: (port) => [join(ROOT, 'node_modules/.bin/mcp-proxy'), '--port', String(port), '--host', '127.0.0.1', '--server', 'stream', '--', process.execPath, MEMORY_BIN],
+    argv: (port, server) => [join(ROOT, 'node_modules/.bin/mcp-proxy'), '--port', String(port), '--host', '127.0.0.1', '--server', 'stream', '--', ...server],
   },
 ];
