@@ -6,14 +6,15 @@
  * - direct stdio: the SDK client spawning server-memory itself (no HTTP at all);
  * - our bridge reached directly, and our gateway (`/mcp/:id`, token checked) in front of it, both in the real
  *   control plane (bench/gateway/controlPlane.ts); and the same gateway with its fast lane off
- *   (`CATWALK_GATEWAY_FAST_LANE=false`: node:http serves every request) in a control plane of its own, and with
- *   server-memory under the normal scheduling policy (`CATWALK_SANDBOX_SCHEDULING=normal`) in another;
+ *   (`CATWALK_GATEWAY_FAST_LANE=false`: node:http serves every request) in a control plane of its own;
  * - our gateway and bridge in front of a zero-work stdio server (bench/gateway/zeroWorkStdio.mjs): what the
  *   control plane adds with no MCP server work in the way, and in front of the zero-work HTTP server (the HTTP
  *   proxy path used for remote upstreams, alone);
- * - supergateway and mcp-proxy (bench/gateway/thirdParty.ts), as shipped and again with their server-memory under
- *   `chrt --batch` (SCHED_BATCH, the policy the local orchestrator gives its servers by default).
- * The targets compare with the bridges as shipped; the same ratios against the second pair follow for comparison.
+ * - supergateway and mcp-proxy as shipped (bench/gateway/thirdParty.ts).
+ * The targets compare with the bridges as shipped. A second, smaller group follows (the scheduling comparison):
+ * our gateway again, our gateway with server-memory under the normal policy (`CATWALK_SANDBOX_SCHEDULING=normal`
+ * in a control plane of its own), and both bridges with their server-memory under `chrt --batch` (SCHED_BATCH, the
+ * policy the local orchestrator gives its servers by default), with the same ratios against those bridges.
  * Every process is up for the whole run; the measured calls go in rounds that visit each path in turn. Then the
  * targets as ratios, the fast lane's request-head scan alone (bench/gateway/headScan.ts), the JavaScript of one
  * tool call through lane, gateway and bridge without socket or child (bench/gateway/laneInProcess.ts), and the
@@ -234,7 +235,7 @@ function bridgeRatioRows(gateway: PathResult, thirdParty: readonly PathResult[],
     thirdParty.reduce<PathResult | undefined>((best, r) => (best === undefined || (cpu(r) ?? Infinity) < (cpu(best) ?? Infinity) ? r : best), undefined);
   const better = leastBy((r) => r.cpuSequential);
   const betterParallel = leastBy((r) => r.cpuParallel);
-  const supergateway = thirdParty.find((r) => r.name.startsWith('supergateway'));
+  const supergateway = thirdParty.find((r) => r.name.includes('supergateway'));
   const rows: BenchRow[] = [];
   if (better?.cpuSequential !== undefined && gateway.cpuSequential !== undefined) {
     rows.push({ area: 'gateway', metric: `${prefix}gateway CPU per call / better bridge`, value: round(gateway.cpuSequential / better.cpuSequential), unit: '×', note: `sequential; vs ${better.name}; ${aim('≤ 0.2')}` });
@@ -287,39 +288,51 @@ async function runGateway(sizes: Sizes, smoke: boolean): Promise<BenchRow[]> {
     helpers.push(noLane.child);
     const normal = await startHelper<{ endpoint: string; token: string; pid: number }>('./gateway/controlPlane.ts', [], [], { CATWALK_SANDBOX_SCHEDULING: 'normal' });
     helpers.push(normal.child);
-    const thirdParty: Path[] = [];
-    for (const variant of SERVER_VARIANTS) {
+    // The bridges as shipped, and (where chrt exists) with their server under SCHED_BATCH as Catwalk runs its own.
+    const shippedBridges: Path[] = [];
+    const batchedBridges: Path[] = [];
+    for (const [index, variant] of SERVER_VARIANTS.entries()) {
+      const group: Path[] = [];
       for (const bridge of THIRD_PARTY_BRIDGES) {
         const port = await freePort();
         const url = `http://127.0.0.1:${port}/mcp`;
         const name = `${bridge.name}${variant.suffix}`;
         const helper = await startListening(bridge.argv(port, variant.server), url, { MEMORY_FILE_PATH: join(dir, `${name}.jsonl`) });
         listeners.push(helper);
-        thirdParty.push({ name, note: 'proxy process', connect: () => connectHttp(url), pid: helper.pid });
+        group.push({ name, note: 'proxy process', connect: () => connectHttp(url), pid: helper.pid });
       }
+      (index === 0 ? shippedBridges : batchedBridges).push(...group);
     }
     const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
+    const gatewayPath = (name: string): Path => ({ name, note: '/mcp/:id, token checked; control plane process', connect: () => connectHttp(plane.info.endpoint, bearer(plane.info.token)), pid: plane.info.pid });
     const paths: Path[] = [
       { name: 'HTTP floor (zero-work server)', note: 'SDK client against canned JSON', connect: () => connectHttp(floor.info.url), pid: floor.info.pid },
       { name: 'direct stdio (no HTTP)', note: 'SDK stdio client, no proxy', connect: () => stdioClient(join(dir, 'stdio.jsonl')), pid: undefined, oneClient: true },
       { name: 'our bridge, no gateway', note: 'control plane process', connect: () => connectHttp(plane.info.bridgeUrl), pid: plane.info.pid },
-      { name: 'our gateway → bridge', note: '/mcp/:id, token checked; control plane process', connect: () => connectHttp(plane.info.endpoint, bearer(plane.info.token)), pid: plane.info.pid },
+      gatewayPath('our gateway → bridge'),
       { name: 'our gateway → bridge → zero-work stdio server', note: 'what the control plane adds, stdio hop included', connect: () => connectHttp(zeroWork.info.endpoint, bearer(zeroWork.info.token)), pid: zeroWork.info.pid },
       { name: 'our gateway → bridge, node:http only', note: 'CATWALK_GATEWAY_FAST_LANE=false; control plane process', connect: () => connectHttp(noLane.info.endpoint, bearer(noLane.info.token)), pid: noLane.info.pid },
-      { name: 'our gateway → bridge, server scheduled normal', note: 'CATWALK_SANDBOX_SCHEDULING=normal; control plane process', connect: () => connectHttp(normal.info.endpoint, bearer(normal.info.token)), pid: normal.info.pid },
       { name: 'our gateway → zero-work HTTP server', note: 'HTTP upstream (as for Fly); control plane process', connect: () => connectHttp(lean.info.endpoint, bearer(lean.info.token)), pid: lean.info.pid },
-      ...thirdParty,
+      ...shippedBridges,
     ];
     const results = await measurePaths(paths, sizes);
     const out = results.flatMap(pathRows);
     const byName = (name: string): PathResult => results.find((r) => r.name === name)!;
     const floorResult = byName(paths[0]!.name);
-    // The targets compare with the bridges as shipped; the same ratios against the bridges with their server under
-    // SCHED_BATCH (as Catwalk runs its own) follow, so the scheduling policy's share of the difference shows.
-    const shipped = results.filter((r) => thirdParty.some((t) => t.name === r.name) && THIRD_PARTY_BRIDGES.some((b) => b.name === r.name));
-    const batched = results.filter((r) => thirdParty.some((t) => t.name === r.name) && !shipped.includes(r));
+    const shipped = results.filter((r) => shippedBridges.some((b) => b.name === r.name));
     out.push(...targetRows(floorResult, byName(paths[3]!.name), byName(paths[4]!.name), shipped));
-    if (batched.length > 0) out.push(...bridgeRatioRows(byName(paths[3]!.name), batched, 'vs bridges with server under chrt --batch: ', () => 'for comparison, no target'));
+    // The scheduling comparison runs as a group of its own after the main one, so that its paths do not lengthen
+    // the main rounds (each path idles while the others run, and a longer idle costs the lighter paths more).
+    const comparison = await measurePaths(
+      [
+        gatewayPath('scheduling comparison: our gateway → bridge'),
+        { name: 'scheduling comparison: our gateway → bridge, server scheduled normal', note: 'CATWALK_SANDBOX_SCHEDULING=normal; control plane process', connect: () => connectHttp(normal.info.endpoint, bearer(normal.info.token)), pid: normal.info.pid },
+        ...batchedBridges.map((b) => ({ ...b, name: `scheduling comparison: ${b.name}` })),
+      ],
+      sizes,
+    );
+    out.push(...comparison.flatMap(pathRows));
+    if (batchedBridges.length > 0) out.push(...bridgeRatioRows(comparison[0]!, comparison.slice(2), 'scheduling comparison: ', () => 'bridges with their server under chrt --batch; no target'));
     // What any Node bridge must spend at least: one zero-work HTTP exchange plus one bare pipe round trip.
     const pipe = await pipeFloor(smoke);
     const leastBridge = Math.min(...shipped.map((r) => r.cpuSequential ?? Infinity));
