@@ -36,7 +36,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { headScanRow } from './gateway/headScan.js';
 import { laneInProcessRow } from './gateway/laneInProcess.js';
 import { abandonedSessions, concurrentSessions } from './gateway/sessions.js';
-import { SERVER_VARIANTS, THIRD_PARTY_BRIDGES } from './gateway/thirdParty.js';
+import { BATCH_SERVER, PLAIN_SERVER, THIRD_PARTY_BRIDGES, type ServerVariant } from './gateway/thirdParty.js';
 import { MEMORY_BIN, connectHttp, cpuMicros, freePort, quantile, readGraph, startListening, withoutListenerWarnings, type CallStats, type HelperProcess } from './support/measure.js';
 import type { BenchRow } from './types.js';
 
@@ -288,21 +288,21 @@ async function runGateway(sizes: Sizes, smoke: boolean): Promise<BenchRow[]> {
     helpers.push(noLane.child);
     const normal = await startHelper<{ endpoint: string; token: string; pid: number }>('./gateway/controlPlane.ts', [], [], { CATWALK_SANDBOX_SCHEDULING: 'normal' });
     helpers.push(normal.child);
-    // The bridges as shipped, and (where chrt exists) with their server under SCHED_BATCH as Catwalk runs its own.
-    const shippedBridges: Path[] = [];
-    const batchedBridges: Path[] = [];
-    for (const [index, variant] of SERVER_VARIANTS.entries()) {
-      const group: Path[] = [];
+    /** Starts both bridges in front of server-memory run as `variant` says; `prefix` goes before their names. */
+    const startBridges = async (variant: ServerVariant, prefix = ''): Promise<Path[]> => {
+      const started: Path[] = [];
       for (const bridge of THIRD_PARTY_BRIDGES) {
         const port = await freePort();
         const url = `http://127.0.0.1:${port}/mcp`;
-        const name = `${bridge.name}${variant.suffix}`;
-        const helper = await startListening(bridge.argv(port, variant.server), url, { MEMORY_FILE_PATH: join(dir, `${name}.jsonl`) });
+        const name = `${prefix}${bridge.name}${variant.suffix}`;
+        const helper = await startListening(bridge.argv(port, variant.server), url, { MEMORY_FILE_PATH: join(dir, `${bridge.name}${variant.suffix}.jsonl`) });
         listeners.push(helper);
-        group.push({ name, note: 'proxy process', connect: () => connectHttp(url), pid: helper.pid });
+        started.push({ name, note: 'proxy process', connect: () => connectHttp(url), pid: helper.pid });
       }
-      (index === 0 ? shippedBridges : batchedBridges).push(...group);
-    }
+      return started;
+    };
+    const shippedBridges = await startBridges(PLAIN_SERVER);
+    const batchedBridges = BATCH_SERVER === undefined ? [] : await startBridges(BATCH_SERVER, 'scheduling comparison: ');
     const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
     const gatewayPath = (name: string): Path => ({ name, note: '/mcp/:id, token checked; control plane process', connect: () => connectHttp(plane.info.endpoint, bearer(plane.info.token)), pid: plane.info.pid });
     const paths: Path[] = [
@@ -327,12 +327,12 @@ async function runGateway(sizes: Sizes, smoke: boolean): Promise<BenchRow[]> {
       [
         gatewayPath('scheduling comparison: our gateway → bridge'),
         { name: 'scheduling comparison: our gateway → bridge, server scheduled normal', note: 'CATWALK_SANDBOX_SCHEDULING=normal; control plane process', connect: () => connectHttp(normal.info.endpoint, bearer(normal.info.token)), pid: normal.info.pid },
-        ...batchedBridges.map((b) => ({ ...b, name: `scheduling comparison: ${b.name}` })),
+        ...batchedBridges,
       ],
       sizes,
     );
     out.push(...comparison.flatMap(pathRows));
-    if (batchedBridges.length > 0) out.push(...bridgeRatioRows(comparison[0]!, comparison.slice(2), 'scheduling comparison: ', () => 'bridges with their server under chrt --batch; no target'));
+    if (batchedBridges.length > 0) out.push(...bridgeRatioRows(comparison[0]!, comparison.slice(2), 'scheduling comparison: ', () => 'no target'));
     // What any Node bridge must spend at least: one zero-work HTTP exchange plus one bare pipe round trip.
     const pipe = await pipeFloor(smoke);
     const leastBridge = Math.min(...shipped.map((r) => r.cpuSequential ?? Infinity));

@@ -22,15 +22,15 @@ export interface ServerVariant {
 
 const CHRT = findExecutable('chrt', SYSTEM_SEARCH_PATH);
 
+/** server-memory as the bridges' own docs run it: the reference of the targets. */
+export const PLAIN_SERVER: ServerVariant = { suffix: '', server: [process.execPath, MEMORY_BIN] };
+
 /**
- * server-memory as the bridges' own docs run it, and (where chrt exists) under SCHED_BATCH, the policy Catwalk
- * gives its own servers: the bridges as shipped are the targets' reference, the second variant shows how much of
- * the difference the scheduling policy alone makes.
+ * server-memory under SCHED_BATCH, the policy Catwalk gives its own servers (undefined where chrt is missing): shows
+ * how much of the difference the scheduling policy alone makes.
  */
-export const SERVER_VARIANTS: readonly ServerVariant[] = [
-  { suffix: '', server: [process.execPath, MEMORY_BIN] },
-  ...(CHRT === undefined ? [] : [{ suffix: ', server under chrt --batch', server: [CHRT, '--batch', '0', process.execPath, MEMORY_BIN] }]),
-];
+export const BATCH_SERVER: ServerVariant | undefined =
+  CHRT === undefined ? undefined : { suffix: ', server under chrt --batch', server: [CHRT, '--batch', '0', process.execPath, MEMORY_BIN] };
 
 export const THIRD_PARTY_BRIDGES: readonly ThirdPartyBridge[] = [
   {
