@@ -36,7 +36,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { headScanRow } from './gateway/headScan.js';
 import { laneInProcessRow } from './gateway/laneInProcess.js';
 import { abandonedSessions, concurrentSessions } from './gateway/sessions.js';
-import { BATCH_SERVER, PLAIN_SERVER, THIRD_PARTY_BRIDGES, type ServerVariant } from './gateway/thirdParty.js';
+import { PLAIN_SERVER, THIRD_PARTY_BRIDGES, batchServer, type ServerVariant } from './gateway/thirdParty.js';
 import { MEMORY_BIN, connectHttp, cpuMicros, freePort, quantile, readGraph, startListening, withoutListenerWarnings, type CallStats, type HelperProcess } from './support/measure.js';
 import type { BenchRow } from './types.js';
 
@@ -302,7 +302,8 @@ async function runGateway(sizes: Sizes, smoke: boolean): Promise<BenchRow[]> {
       return started;
     };
     const shippedBridges = await startBridges(PLAIN_SERVER);
-    const batchedBridges = BATCH_SERVER === undefined ? [] : await startBridges(BATCH_SERVER, 'scheduling comparison: ');
+    const batched = await batchServer();
+    const batchedBridges = batched === undefined ? [] : await startBridges(batched, 'scheduling comparison: ');
     const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
     const gatewayPath = (name: string): Path => ({ name, note: '/mcp/:id, token checked; control plane process', connect: () => connectHttp(plane.info.endpoint, bearer(plane.info.token)), pid: plane.info.pid });
     const paths: Path[] = [

@@ -4,7 +4,7 @@
  * Both are root dev dependencies, started from node_modules/.bin with no shell of ours.
  */
 import { join } from 'node:path';
-import { SYSTEM_SEARCH_PATH, findExecutable } from '@catwalk/adapters';
+import { ChildScheduling } from '@catwalk/adapters';
 import { MEMORY_BIN, ROOT } from '../support/measure.js';
 
 /** A third-party bridge: its name and its argv for a port and the MCP server's own argv. */
@@ -20,17 +20,17 @@ export interface ServerVariant {
   readonly server: readonly string[];
 }
 
-const CHRT = findExecutable('chrt', SYSTEM_SEARCH_PATH);
-
 /** server-memory as the bridges' own docs run it: the reference of the targets. */
 export const PLAIN_SERVER: ServerVariant = { suffix: '', server: [process.execPath, MEMORY_BIN] };
 
 /**
- * server-memory under SCHED_BATCH, the policy Catwalk gives its own servers (undefined where chrt is missing): shows
- * how much of the difference the scheduling policy alone makes.
+ * server-memory under SCHED_BATCH exactly as the local orchestrator launches its own servers (undefined where that
+ * does not work here): shows how much of the difference the scheduling policy alone makes.
  */
-export const BATCH_SERVER: ServerVariant | undefined =
-  CHRT === undefined ? undefined : { suffix: ', server under chrt --batch', server: [CHRT, '--batch', '0', process.execPath, MEMORY_BIN] };
+export async function batchServer(): Promise<ServerVariant | undefined> {
+  const launch = await new ChildScheduling('batch').apply({ command: process.execPath, args: [MEMORY_BIN], env: {} });
+  return launch.command === process.execPath ? undefined : { suffix: ', server under chrt --batch', server: [launch.command, ...launch.args] };
+}
 
 export const THIRD_PARTY_BRIDGES: readonly ThirdPartyBridge[] = [
   {

@@ -165,7 +165,6 @@ export {
   packageCommand,
   installedBin,
   findExecutable,
-  SYSTEM_SEARCH_PATH,
   minimalPath,
   npmNetworkEnvironment,
   runBridge,

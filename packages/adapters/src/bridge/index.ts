@@ -8,7 +8,7 @@ export type { LaunchCommand, Upstream } from './stdioChild.js';
 export { Supervisor, realTimers } from './supervisor.js';
 export type { RestartPolicy, SupervisedState, SupervisorTimers } from './supervisor.js';
 export { LogRing, makeMasker } from './logRing.js';
-export { childEnvironment, packageCommand, installedBin, findExecutable, minimalPath, npmNetworkEnvironment, SYSTEM_SEARCH_PATH } from './launch.js';
+export { childEnvironment, packageCommand, installedBin, findExecutable, minimalPath, npmNetworkEnvironment } from './launch.js';
 export type { PackageCommand } from './launch.js';
 export { ChildScheduling } from './scheduling.js';
 export type { ChildSchedulingOptions, ServerScheduling } from './scheduling.js';

@@ -39,8 +39,12 @@ export async function waitUntil(predicate: () => boolean | Promise<boolean>, tim
 export const SCHED_NORMAL = 0;
 export const SCHED_BATCH = 3;
 
-/** The scheduling policy of a live process (`policy`, field 41 of /proc/<pid>/stat). */
-export function policyOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** The scheduling policy in the text of a /proc/<pid>/stat file (`policy`, field 41). */
+export function policyInStat(stat: string): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+}
+
+/** The scheduling policy of a live process. */
+export function policyOf(pid: number): number {
+  return policyInStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 }

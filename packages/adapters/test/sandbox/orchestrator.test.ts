@@ -8,7 +8,7 @@ import { RecordingSandbox } from '@catwalk/core/testing';
 import { LocalOrchestrator } from '../../src/orchestrator/local/localOrchestrator.js';
 import { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.js';
 import { connectClient, textOf } from '../bridge/helpers.js';
-import { SCHED_BATCH, waitUntil } from '../orchestrator/processTable.js';
+import { SCHED_BATCH, policyInStat, waitUntil } from '../orchestrator/processTable.js';
 import { JAIL_PROBE, JAIL_PROBE_PATHS, ROOT_NODE_MODULES, makeHome } from './support.js';
 
 const FILESYSTEM_BIN = fileURLToPath(new URL('../../../../node_modules/@modelcontextprotocol/server-filesystem/dist/index.js', import.meta.url));
@@ -96,7 +96,7 @@ describe('LocalOrchestrator with the bubblewrap sandbox (through the bridge)', f
     const { client } = await connectClient(handle.upstreamUrl);
     const stat = JSON.parse(textOf(await client.callTool({ name: 'read_file', arguments: { path: '/proc/self/stat' } }))) as { value: string };
     await client.close();
-    expect(Number(stat.value.slice(stat.value.lastIndexOf(')') + 2).split(' ')[38])).to.equal(SCHED_BATCH);
+    expect(policyInStat(stat.value)).to.equal(SCHED_BATCH);
   });
 
   it('two jailed deployments see neither each other nor the control plane; destroy leaves no process', async () => {
